@@ -1,0 +1,43 @@
+# The book's two commands: `make book` and `make test`. Both set everything up on a fresh machine
+# with Python 3.11: a virtual environment in .venv with the pinned requirements, then the data.
+# Offline, point COMPANION_DATA_MIRROR at a local mirror of the raw files (e.g. ../shared/data).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+JB := $(BIN)/jupyter-book
+
+.PHONY: book test execute data bench clean venv
+
+$(INSTALLED): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -c "import matplotlib.pyplot"   # build the font cache now, not inside a notebook
+	touch $@
+
+venv: $(INSTALLED)
+
+## Fetch and verify every raw file (pooch cache in data/raw/, or copies from $COMPANION_DATA_MIRROR).
+data: $(INSTALLED)
+	$(BIN)/python -m companion fetch > /dev/null
+
+## Build the HTML book into _build/html (notebooks re-executed only where their code changed).
+book: data
+	$(JB) build --warningiserror --nitpick --keep-going .
+	@echo "The book: $(CURDIR)/_build/html/index.html"
+
+## Run every test: unit tests, nbval over every notebook, executed-cells guard, a clean -W build.
+test: data
+	$(BIN)/python -m pytest tests chapters about --nbval --nbval-current-env -p no:cacheprovider
+
+## Re-execute notebooks in place after an intended change (NB=path/to/one.ipynb for just one).
+execute: data
+	$(BIN)/python -m companion execute $(NB)
+
+## Print build and test timings (see benchmarks/README.md).
+bench: data
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf _build _static/figures

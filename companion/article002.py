@@ -1,0 +1,3 @@
+"""Article 002: the computations behind its claims (registered with the ledger)."""
+
+from __future__ import annotations

@@ -1,0 +1,119 @@
+"""One figure style, and one way to export a figure with its data, sources and citation.
+
+Every notebook draws with :func:`use_style` and ends each figure with :func:`save`, which
+
+* writes ``<name>.png``, ``<name>.svg`` (byte-identical for the same data: fixed style, fixed
+  ``svg.hashsalt``, no dates in metadata) and ``<name>.csv`` (exactly the data plotted) into
+  ``_static/figures/``, which the HTML build publishes, plus ``<name>.txt`` and ``<name>.bib``
+  (a citation naming the book, the figure id, the version and the page anchor);
+* glues the figure under ``name`` so that a ``{glue:figure}`` directive places it with a label,
+  a number and a caption;
+* shows the plotted data as a table (nbval compares it: the text guard of the figure) and the
+  "Cite and download" box.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib.metadata import version as _version
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+import yaml
+
+from .sources import ROOT, source
+
+FIGURE_DIR = ROOT / "_static" / "figures"
+STYLE = Path(__file__).with_name("book.mplstyle")
+BOOK_TITLE = "Digitalization and political participation in Kazakhstan: a reproducible companion"
+BOOK_VERSION = _version("companion")
+
+
+def use_style() -> None:
+    """The book's plot style (fonts, sizes, colours, deterministic SVG output)."""
+    matplotlib.use("Agg")
+    plt.style.use(STYLE)
+
+
+def _base_url() -> str:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return ((config.get("html") or {}).get("baseurl") or "").rstrip("/")
+
+
+def _write_atomic(path: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename: never a half-written file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    write(tmp)
+    os.replace(tmp, path)
+
+
+@dataclass(frozen=True, repr=False)
+class Exported:
+    name: str
+    files: dict[str, Path]
+    citation: str
+    bibtex: str
+
+    def __repr__(self) -> str:  # no absolute paths: notebook outputs must not depend on the checkout
+        return f"figure {self.name}: " + ", ".join(f"{self.name}.{ext}" for ext in self.files)
+
+
+def _citation(name: str, title: str, page: str) -> tuple[str, str]:
+    anchor = f"{page}#{name}"
+    url = f"{_base_url()}/{anchor}" if _base_url() else anchor
+    text = (f"Companion book authors. \u201c{title}\u201d (figure {name}). In: {BOOK_TITLE}, "
+            f"version {BOOK_VERSION}. {url}")
+    key = name.replace("-", "_")
+    bib = (f"@misc{{{key},\n  author = {{{{Companion book authors}}}},\n  title = {{{title}}},\n"
+           f"  howpublished = {{Figure {name} in: {BOOK_TITLE}}},\n  version = {{{BOOK_VERSION}}},\n"
+           f"  url = {{{url}}}\n}}\n")
+    return text, bib
+
+
+def save(fig, name: str, data: pd.DataFrame, *, title: str, sources: list[str], notebook: str,
+         show_data: bool = True) -> Exported:
+    """Export ``fig`` as the book figure ``name`` (also its label, e.g. ``fig-kz-regions``).
+
+    data: exactly what is plotted (saved as CSV and shown); title: a short title for the citation;
+    sources: data keys from ``data/sources.yaml``; notebook: path of the calling notebook from the
+    book root (``chapters/<chapter>/<notebook>.ipynb``).
+    """
+    from IPython.display import HTML, display
+    from myst_nb import glue
+
+    if not name.startswith("fig-"):
+        raise ValueError(f"figure names start with 'fig-' (got {name!r})")
+    declared = [source(key) for key in sources]  # unknown keys fail here
+    FIGURE_DIR.mkdir(parents=True, exist_ok=True)
+    files = {ext: FIGURE_DIR / f"{name}.{ext}" for ext in ("png", "svg", "csv", "txt", "bib")}
+    _write_atomic(files["png"], lambda p: fig.savefig(p, format="png", metadata={"Software": None}))
+    _write_atomic(files["svg"], lambda p: fig.savefig(p, format="svg", metadata={"Date": None, "Creator": None}))
+    _write_atomic(files["csv"], lambda p: data.to_csv(p, index=False, lineterminator="\n"))
+    page = str(Path(notebook).with_suffix(".html"))
+    text, bib = _citation(name, title, page)
+    data_lines = "\n".join(f"Data: {s.citation()}" for s in declared)
+    _write_atomic(files["txt"], lambda p: p.write_text(f"{text}\n{data_lines}\n", encoding="utf-8"))
+    _write_atomic(files["bib"], lambda p: p.write_text(bib, encoding="utf-8"))
+
+    glue(name, fig, display=False)
+    plt.close(fig)
+    if show_data:
+        display(data)
+    up = "../" * (len(Path(notebook).parts) - 1)
+    links = " · ".join(
+        f'<a href="{up}_static/figures/{name}.{ext}" download>{label}</a>'
+        for ext, label in (("png", "PNG"), ("svg", "SVG"), ("csv", "data (CSV)"), ("bib", "BibTeX")))
+    source_items = "".join(f"<li>{_html(s.citation())}</li>" for s in declared)
+    display(HTML(
+        f'<details class="cite-box" id="cite-{name}"><summary>Cite and download figure '
+        f'<code>{name}</code></summary>\n<p>{links} · <a href="{up}_sources/{notebook}">notebook</a></p>\n'
+        f"<p><strong>Cite as</strong></p><pre>{_html(text)}</pre>\n<pre>{_html(bib)}</pre>\n"
+        f"<p><strong>Data plotted</strong> come from</p><ul>{source_items}</ul></details>"))
+    return Exported(name, files, text, bib)
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,181 @@
+"""Fetch the book's raw public files by key, verified by sha256.
+
+Every file is declared once in ``data/sources.yaml`` (publisher, page, version, licence, pinned URL,
+sha256 and its path inside the mirror). :func:`fetch` returns a local path to a verified copy:
+
+* pooch keeps the file in a git-ignored cache (``data/raw/`` or ``$COMPANION_DATA_CACHE``) and
+  checks its sha256 on every call; a cached copy that no longer matches is fetched again;
+* with ``$COMPANION_DATA_MIRROR`` set to a local mirror folder (``.ci/run`` points it at
+  ``../shared/data``) the file is copied from there instead of downloaded, with the same check;
+* a missing, truncated or altered file raises :class:`DataFileError`, naming the key, the path, the
+  expected and the actual sha256 and what to do about it. Nothing is skipped silently.
+
+Nothing here writes anywhere but the cache, and the mirror is only ever read.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pooch
+import yaml
+
+MIRROR_ENV = "COMPANION_DATA_MIRROR"
+CACHE_ENV = "COMPANION_DATA_CACHE"
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES_FILE = ROOT / "data" / "sources.yaml"
+DEFAULT_CACHE = ROOT / "data" / "raw"
+
+pooch.get_logger().setLevel("WARNING")
+
+
+class DataFileError(RuntimeError):
+    """A raw data file is missing, truncated or not the file the book was built on."""
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    title: str
+    publisher: str
+    page: str
+    version: str
+    licence: str
+    url: str
+    sha256: str
+    bytes: int
+    path: str
+    modified: bool = False
+
+    def citation(self) -> str:
+        """One line naming the file: publisher, title, version, URL and hash."""
+        return (f"{self.publisher}. {self.title}. {self.version}. {self.page} "
+                f"(file {self.path}, sha256 {self.sha256[:12]}…)")
+
+
+@functools.cache
+def _declared(sources_file: Path = SOURCES_FILE) -> dict[str, Source]:
+    entries = yaml.safe_load(sources_file.read_text(encoding="utf-8"))["sources"]
+    return {key: Source(key=key, **fields) for key, fields in entries.items()}
+
+
+def sources() -> dict[str, Source]:
+    """All declared raw files, by key."""
+    return dict(_declared())
+
+
+def source(key: str) -> Source:
+    """The declaration of one raw file; unknown keys fail with the list of known ones."""
+    declared = _declared()
+    if key not in declared:
+        raise KeyError(f"unknown data key {key!r}; data/sources.yaml declares: {', '.join(sorted(declared))}")
+    return declared[key]
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get(CACHE_ENV) or DEFAULT_CACHE)
+
+
+def mirror_dir() -> Path | None:
+    value = os.environ.get(MIRROR_ENV)
+    return Path(value) if value else None
+
+
+def _mismatch(src: Source, where: Path, actual: str, how_to_fix: str) -> DataFileError:
+    size = where.stat().st_size if where.exists() else 0
+    truncated = f" It has {size} bytes where {src.bytes} are expected (truncated?)." if size != src.bytes else ""
+    return DataFileError(
+        f"data file {src.key!r} ({src.path}) at {where} is not the declared file: "
+        f"expected sha256 {src.sha256}, actual sha256 {actual}.{truncated} {how_to_fix}")
+
+
+def _mirror_downloader(src: Source, mirror: Path):
+    """A pooch downloader that copies the file from the local mirror after checking its hash."""
+
+    def copy(url, output_file, pooch_obj=None, check_only=False):  # signature required by pooch
+        origin = mirror / src.path
+        if not origin.is_file():
+            raise DataFileError(
+                f"data file {src.key!r} ({src.path}) is missing from the mirror {mirror} "
+                f"(${MIRROR_ENV}): expected sha256 {src.sha256}, actual: no file at {origin}. "
+                f"Restore the file from {src.url}, or unset ${MIRROR_ENV} to download it.")
+        actual = sha256_of(origin)
+        if actual != src.sha256:
+            raise _mismatch(src, origin, actual,
+                            f"The mirror copy is corrupt: restore it byte-exact from {src.url} "
+                            f"(never edit data/sources.yaml to match a changed file).")
+        if check_only:
+            return True
+        shutil.copyfile(origin, output_file)
+        return None
+
+    return copy
+
+
+def fetch(key: str) -> Path:
+    """Local path of a verified copy of the raw file ``key`` (see the module docstring)."""
+    src = source(key)
+    mirror = mirror_dir()
+    target_dir = cache_dir() / Path(src.path).parent
+    downloader = _mirror_downloader(src, mirror) if mirror else None
+    try:
+        local = pooch.retrieve(url=src.url, known_hash=f"sha256:{src.sha256}",
+                               fname=Path(src.path).name, path=target_dir,
+                               downloader=downloader, progressbar=False)
+    except DataFileError:
+        raise
+    except ValueError as exc:  # pooch's hash check on a downloaded file
+        raise DataFileError(
+            f"data file {src.key!r} ({src.path}) downloaded from {src.url} failed its hash check: "
+            f"{exc} Expected sha256 {src.sha256}. Try again; if it persists the server's file "
+            f"changed: set ${MIRROR_ENV} to a folder holding the original file.") from exc
+    except Exception as exc:  # network and file-system failures
+        raise DataFileError(
+            f"data file {src.key!r} ({src.path}) could not be fetched from {src.url}: {exc}. "
+            f"Expected sha256 {src.sha256}. Without network, set ${MIRROR_ENV} to a local "
+            f"mirror folder (e.g. ../shared/data) that holds {src.path}.") from exc
+    local = Path(local)
+    actual = sha256_of(local)  # belt and braces: never hand out an unverified file
+    if actual != src.sha256:
+        raise _mismatch(src, local, actual, "Delete the cached file and fetch again.")
+    return local
+
+
+def fetch_all() -> dict[str, Path]:
+    """Fetch and verify every declared file (used by ``make data``)."""
+    return {key: fetch(key) for key in sorted(_declared())}
+
+
+def require(**pins: str) -> None:
+    """Fetch the files a notebook uses, each pinned by the sha256 written in the notebook's code.
+
+    ``sources.require(kz_sdg_17_8_1="7d45...")`` fails when ``data/sources.yaml`` declares another
+    hash, so a changed data file changes a notebook's code, and jupyter-book's execution cache (keyed
+    on code) re-executes it. ``python -m companion pins KEY ...`` prints the line to paste.
+    """
+    lines = []
+    for key, pinned in pins.items():
+        declared = source(key).sha256
+        if pinned != declared:
+            raise DataFileError(
+                f"data file {key!r}: this notebook pins sha256 {pinned} but data/sources.yaml declares "
+                f"{declared}. If the new file is intended, paste the output of `python -m companion pins "
+                f"{key}` into the notebook and re-execute it (make execute).")
+        fetch(key)
+        src = source(key)
+        lines.append(f"  {key}: {src.publisher}; {src.version}; sha256 {declared[:16]}… verified")
+    print("Data used on this page:\n" + "\n".join(lines))

@@ -1,0 +1,30 @@
+"""nbval only compares cells stored as executed: fail on any notebook that would pass vacuously."""
+
+import json
+
+import pytest
+
+from companion.notebooks import all_notebooks
+from conftest import ROOT
+
+NOTEBOOKS = all_notebooks()
+
+
+def test_there_are_notebooks():
+    assert any(p.is_relative_to(ROOT / "chapters") for p in NOTEBOOKS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_code_cell_is_stored_executed(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    code = [(i, c) for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    assert code, f"{path.name} has no code cells"
+    unexecuted = [i for i, c in code if c.get("execution_count") is None]
+    assert not unexecuted, f"{path.name}: cells {unexecuted} are stored unexecuted (run `make execute`)"
+    counts = [c["execution_count"] for _, c in code]
+    assert counts == list(range(1, len(counts) + 1)), f"{path.name}: not executed top to bottom in one run: {counts}"
+    assert any(c.get("outputs") for _, c in code), f"{path.name} has no stored outputs at all"
+    errors = [i for i, c in code for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, f"{path.name}: cells {errors} stored an error"
+    streams = [i for i, c in code for o in c.get("outputs", []) if o.get("name") == "stderr"]
+    assert not streams, f"{path.name}: cells {streams} wrote to stderr (a warning leaked into the book)"
