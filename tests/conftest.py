@@ -1,4 +1,8 @@
 import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,3 +22,24 @@ def real_mirror() -> Path:
     if not value:
         pytest.skip("COMPANION_DATA_MIRROR is not set (make test sets it in .ci/run)")
     return Path(value)
+
+
+BUILD = ROOT / "_build" / "test"
+
+
+@dataclass
+class Build:
+    html: Path
+    log: str
+    returncode: int
+
+
+@pytest.fixture(scope="session")
+def built_book() -> Build:
+    """The book built once per test session from scratch (no execution cache: every notebook runs),
+    with warnings as errors and nitpicky references, into _build/test/_build/html."""
+    shutil.rmtree(BUILD, ignore_errors=True)
+    jb = Path(sys.executable).with_name("jupyter-book")
+    result = subprocess.run([str(jb), "build", "--warningiserror", "--nitpick", "--keep-going",
+                             "--path-output", str(BUILD), str(ROOT)], capture_output=True, text=True)
+    return Build(BUILD / "_build" / "html", result.stdout + result.stderr, result.returncode)
