@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 JB := $(BIN)/jupyter-book
 
-.PHONY: book test execute data bench clean venv
+.PHONY: book test execute data bench baselines clean venv
 
 $(INSTALLED): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ execute: data
 ## Print build and test timings (see benchmarks/README.md).
 bench: data
 	$(BIN)/python benchmarks/bench.py
+
+## After an intended change to a figure: make its exported PNG the new test baseline (then commit).
+baselines: data
+	rm -rf _build/test
+	$(BIN)/python -m pytest tests/test_build.py -q -p no:cacheprovider
+	mkdir -p tests/baseline_images && rm -f tests/baseline_images/fig-*.png
+	cp _static/figures/fig-*.png tests/baseline_images/
 
 clean:
 	rm -rf _build _static/figures
