@@ -7,7 +7,7 @@ import yaml
 
 from . import published
 from .sources import fetch
-from .validate import check_frame
+from .validate import check_frame, read_csv
 
 NATIONAL = "KZ"  # our code for the whole-country rows, which carry no REF_AREA in the file
 NATIONAL_NAME = "Kazakhstan (whole country)"
@@ -28,19 +28,19 @@ def internet_share() -> pd.DataFrame:
     Columns: year, area_code, area, share.
     """
     key = "kz_sdg_17_8_1"
-    raw = pd.read_csv(fetch(key), dtype={"URBANISATION": "string", "SEX": "string", "REF_AREA": "string"})
+    raw = read_csv(fetch(key), key, dtype={"URBANISATION": "string", "SEX": "string", "REF_AREA": "string"})
     check_frame(raw, key, columns={"Year": "int", "UNIT_MEASURE": "str", "URBANISATION": "str",
                                    "SEX": "str", "REF_AREA": "str", "Value": "float"})
     totals = raw[raw["URBANISATION"].isna() & raw["SEX"].isna()]
     frame = pd.DataFrame({
         "year": totals["Year"].astype(int),
-        "area_code": totals["REF_AREA"].fillna(NATIONAL).astype(str),
+        "area_code": totals["REF_AREA"].str.strip().fillna(NATIONAL).astype(str),
         "share": totals["Value"].astype(float),
     })
     frame["area"] = frame["area_code"].map(area_names())
     frame = frame[["year", "area_code", "area", "share"]]
     check_frame(frame, key, ranges={"share": (0, 100), "year": (2000, 2030)},
-                unique=["year", "area_code"], not_null=["area"])
+                unique=["year", "area_code"], not_null=["area", "share"])
     return frame.sort_values(["year", "area_code"]).reset_index(drop=True)
 
 

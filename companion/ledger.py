@@ -171,3 +171,17 @@ def ledger(article: str | None = None) -> pd.DataFrame:
     if article is not None:
         frame = frame[frame["article"] == article]
     return frame.sort_values(["article", "claim_id"]).reset_index(drop=True)
+
+
+def notebook_link(notebook: str, from_page: str) -> str:
+    """Relative URL of the built page of ``notebook`` as seen from the page of ``from_page``."""
+    import posixpath
+    target = str(notebook).replace(".ipynb", ".html")
+    return posixpath.relpath(target, posixpath.dirname(from_page))
+
+
+def summary(frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Count of claims per article and verdict (all three verdicts always present)."""
+    frame = ledger() if frame is None else frame
+    counts = frame.groupby(["article", "verdict"]).size().unstack(fill_value=0)
+    return counts.reindex(columns=list(VERDICTS), fill_value=0).sort_index()
