@@ -24,3 +24,281 @@ def kz_national_share(year: int) -> float:
 @recomputes("000-kz-share-2020")
 def kz_share_2020() -> Recomputed:
     return Recomputed(kz_national_share(2020), ("kz_sdg_17_8_1",), TABLE1A_NOTEBOOK)
+
+
+# --------------------------------------------------------------------------------------------------
+# Table 1 b) (UK regions) and the claims of the text.
+
+from dataclasses import dataclass  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import statsmodels.api as sm  # noqa: E402
+
+from . import ons, published  # noqa: E402
+from .ledger import not_checkable  # noqa: E402
+
+TABLE1B_NOTEBOOK = f"{CHAPTER}/02_table1b_uk_regions.ipynb"
+CLAIMS_NOTEBOOK = f"{CHAPTER}/03_text_claims.ipynb"
+SIDE_BY_SIDE_NOTEBOOK = f"{CHAPTER}/04_areas_side_by_side.ipynb"
+LONG_RUN_NOTEBOOK = f"{CHAPTER}/05_long_run.ipynb"
+CONVERGENCE_NOTEBOOK = f"{CHAPTER}/06_convergence.ipynb"
+TIMELINE_NOTEBOOK = f"{CHAPTER}/07_evoting_timeline.ipynb"
+
+UK_WHOLE_COUNTRY = "The whole country"
+ONS_KEYS = ("uk_ons_internet_users_2020",)
+
+
+def table1b() -> pd.DataFrame:
+    """Article 000's Table 1 b) recomputed from ONS table 5B, with the SDG 17.8.1 CSV beside it.
+
+    The printed area names are the ONS region names; "The whole country" is the UK row.
+    Columns: row, area_printed, area_code, year, recomputed (table 5B), sdg (SDG 17.8.1 CSV).
+    """
+    printed = published.table("table1b_uk_regions")
+    regions = ons.regional_share()
+    sdg = ons.sdg_internet_share().rename(columns={"share": "sdg"})
+    rows = printed[["row", "area_printed", "year"]].copy()
+    rows["area"] = rows["area_printed"].where(rows["area_printed"] != UK_WHOLE_COUNTRY, ons.UK)
+    rows = rows.merge(regions.rename(columns={"share": "recomputed"}), on=["area", "year"], how="left",
+                      validate="1:1")
+    rows = rows.merge(sdg, on=["area", "year"], how="left", validate="1:1")
+    return rows[["row", "area_printed", "area_code", "year", "recomputed", "sdg"]].sort_values(
+        ["row", "year"]).reset_index(drop=True)
+
+
+@recomputes_table("table1b_uk_regions", sources=ONS_KEYS, notebook=TABLE1B_NOTEBOOK, tolerance=0.05,
+                  note="printed to one decimal; tolerance is half of the last printed digit; recomputed from "
+                       "ONS table 5B (used in the last 3 months). The whole-country 2020 cell is printed 91.2 "
+                       "where ONS publishes 92.1: likely two digits transposed (see claim 000-uk-share-2020-table)")
+def _table1b_ledger():
+    return table1b()
+
+
+def uk_adults(category: str, group: str, year: int) -> float:
+    """One cell of ONS table 1B (percentages): e.g. ``uk_adults("75+", ons.RECENT, 2020)``."""
+    table = ons.adults("1b")
+    return float(table.query("category == @category and group == @group and year == @year")["value"].item())
+
+
+UK_16_44 = ("16-24", "25-34", "35-44")
+
+
+def uk_16_44_share(year: int = 2020) -> float:
+    """Share of recent users among adults aged 16-44, weighting the three ONS age bands by size.
+
+    Table 1A gives recent users in thousands, table 1B the share they are of their age band, so each
+    band's population (don't-knows included) is users / share; the 16-44 share is the sum of users
+    over the sum of populations.
+    """
+    counts = ons.adults("1a").query("group == @ons.RECENT and year == @year and category in @UK_16_44")
+    shares = ons.adults("1b").query("group == @ons.RECENT and year == @year and category in @UK_16_44")
+    both = counts.merge(shares, on=["category", "group", "year"], suffixes=("_users", "_share"), validate="1:1")
+    if len(both) != len(UK_16_44):
+        raise LookupError(f"ONS tables 1A/1B: expected age bands {UK_16_44} in {year}, found {list(both['category'])}")
+    population = both["value_users"] / (both["value_share"] / 100)
+    return float(100 * both["value_users"].sum() / population.sum())
+
+
+def _uk(value: float, note: str = "", notebook: str = CLAIMS_NOTEBOOK) -> Recomputed:
+    return Recomputed(value, ONS_KEYS, notebook, note)
+
+
+@recomputes("000-uk-share-2020")
+def uk_share_2020() -> Recomputed:
+    return _uk(uk_adults("All adults", ons.RECENT, 2020), "ONS table 1B, all adults, used in the last 3 months")
+
+
+@recomputes("000-uk-share-2019")
+def uk_share_2019() -> Recomputed:
+    return _uk(uk_adults("All adults", ons.RECENT, 2019), "ONS table 1B, all adults, used in the last 3 months")
+
+
+@recomputes("000-uk-share-2020-table")
+def uk_share_2020_table() -> Recomputed:
+    return _uk(uk_adults("All adults", ons.RECENT, 2020),
+               "likely a transposition typo: ONS publishes 92.1 (tables 1B and 5B, and the SDG 17.8.1 CSV); "
+               "the text of the article itself gives 92 %", TABLE1B_NOTEBOOK)
+
+
+@recomputes("000-uk-16-44-share-2020")
+def uk_16_44_2020() -> Recomputed:
+    return _uk(uk_16_44_share(2020), "ONS tables 1A and 1B: bands 16-24, 25-34 and 35-44 weighted by size")
+
+
+@recomputes("000-uk-75plus-share-2020")
+def uk_75_2020() -> Recomputed:
+    return _uk(uk_adults("75+", ons.RECENT, 2020), "ONS table 1B, age 75+")
+
+
+@recomputes("000-uk-75plus-share-2013")
+def uk_75_2013() -> Recomputed:
+    return _uk(uk_adults("75+", ons.RECENT, 2013), "ONS table 1B, age 75+")
+
+
+@recomputes("000-uk-never-2020")
+def uk_never_2020() -> Recomputed:
+    return _uk(uk_adults("All adults", ons.NEVER, 2020), "ONS table 1B, all adults, never used")
+
+
+@recomputes("000-uk-never-2019")
+def uk_never_2019() -> Recomputed:
+    return _uk(uk_adults("All adults", ons.NEVER, 2019), "ONS table 1B, all adults, never used")
+
+
+def kz_change(start: int = 2019, end: int = 2020) -> dict[str, float]:
+    """Change of Kazakhstan's national share: in percentage points and as a relative change (%)."""
+    a, b = kz_national_share(start), kz_national_share(end)
+    return {"start": a, "end": b, "points": b - a, "percent": 100 * (b - a) / a}
+
+
+@recomputes("000-kz-increase-2020-points")
+def kz_increase_points() -> Recomputed:
+    return Recomputed(kz_change()["points"], ("kz_sdg_17_8_1",), CLAIMS_NOTEBOOK,
+                      "88.2 - 84.2: the article's '4 %' is a difference in percentage points")
+
+
+@recomputes("000-kz-increase-2020-percent")
+def kz_increase_percent() -> Recomputed:
+    return Recomputed(kz_change()["percent"], ("kz_sdg_17_8_1",), CLAIMS_NOTEBOOK,
+                      "read as a relative change the rise is (88.2 - 84.2) / 84.2 = 4.75 %, about 5 %: "
+                      "the article's '4 %' is the difference in percentage points, not per cent")
+
+
+def kz_ranking(year: int = 2020) -> pd.DataFrame:
+    """Areas of Table 1 a) ranked by their recomputed share in ``year`` (whole country left out).
+
+    Columns: rank, area_printed, share. Ties share the better rank (method 'min').
+    """
+    table = kazstat.table1a()
+    rows = table[(table["year"] == year) & (table["area_code"] != kazstat.NATIONAL)].dropna(subset=["recomputed"])
+    ranked = rows.assign(rank=rows["recomputed"].rank(ascending=False, method="min").astype(int))
+    return (ranked.rename(columns={"recomputed": "share"})[["rank", "area_printed", "share"]]
+            .sort_values(["rank", "area_printed"]).reset_index(drop=True))
+
+
+def kz_leaders(year: int = 2020, n: int = 4) -> str:
+    """The ``n`` areas with the highest share in ``year``, alphabetical, joined by '; '."""
+    ranking = kz_ranking(year)
+    return "; ".join(sorted(ranking[ranking["rank"] <= n]["area_printed"]))
+
+
+@recomputes("000-kz-leaders-2020")
+def kz_leaders_2020() -> Recomputed:
+    ranking = kz_ranking(2020).set_index("area_printed")
+    return Recomputed(kz_leaders(2020), ("kz_sdg_17_8_1", "kz_ref_area_en"), CLAIMS_NOTEBOOK,
+                      f"Turkestan region ({ranking.loc['Turkestan region', 'share']:.1f}) ranks "
+                      f"{ranking.loc['Turkestan region', 'rank']}th, above Almaty city "
+                      f"({ranking.loc['Almaty city', 'share']:.1f}, rank {ranking.loc['Almaty city', 'rank']}); "
+                      f"the article's own Table 1 a) shows the same order, so the text misnames one leader")
+
+
+NO_EVOTING_SOURCE = ("no public dataset in data/sources.yaml records e-voting pilots or election-law dates; "
+                     "the date is shown in the timeline as stated in the article")
+NO_SOCIAL_SOURCE = ("no public data on tweets, retweets or followers in data/sources.yaml (the counts come "
+                    "from a study the article does not cite by number)")
+
+
+def _register_not_checkable(claim_id: str, reason: str, notebook: str) -> None:
+    recomputes(claim_id)(lambda: not_checkable(reason, notebook))
+
+
+for _claim in ("000-evoting-uk-first-pilots", "000-evoting-uk-remote", "000-evoting-uk-last-pilots",
+               "000-evoting-kz-law", "000-evoting-kz-sailau"):
+    _register_not_checkable(_claim, NO_EVOTING_SOURCE, TIMELINE_NOTEBOOK)
+_register_not_checkable("000-evoting-id-voters",
+                        "a hypothetical requirement quoted from the literature, not a statistic; no source to "
+                        "recompute it from", CLAIMS_NOTEBOOK)
+for _claim in ("000-social-izzard-retweets", "000-social-robertsonsteff-tweets",
+               "000-social-robertsonsteff-retweets", "000-social-robertsonsteff-followers",
+               "000-social-izzard-followers"):
+    _register_not_checkable(_claim, NO_SOCIAL_SOURCE, CLAIMS_NOTEBOOK)
+
+
+def evoting_milestones() -> pd.DataFrame:
+    """The e-voting milestones the article names (``data/published/evoting_milestones_000.csv``)."""
+    frame = published.table("evoting_milestones_000")
+    from .validate import check_frame
+    check_frame(frame, "evoting_milestones_000",
+                columns={"country": "str", "start_year": "int", "end_year": "int", "event": "str", "basis": "str"},
+                ranges={"start_year": (1990, 2030), "end_year": (1990, 2030)}, not_null=["event", "line_in_text_copy"])
+    if not (frame["basis"] == "as stated in the article").all():
+        raise ValueError("every e-voting milestone must be marked 'as stated in the article'")
+    return frame.sort_values(["start_year", "start_month", "country", "event"], na_position="first").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# The long run and convergence.
+
+def long_run() -> pd.DataFrame:
+    """Both countries' national and regional shares: Kazakhstan 2011-2023, UK 2013-2020 (SDG files).
+
+    Columns: country, level ("national" or "area"), area, year, share.
+    """
+    kz = kazstat.internet_share()
+    kz = pd.DataFrame({"country": "Kazakhstan",
+                       "level": np.where(kz["area_code"] == kazstat.NATIONAL, "national", "area"),
+                       "area": kz["area"], "year": kz["year"], "share": kz["share"]})
+    uk = ons.sdg_internet_share()
+    uk = uk[uk["year"] >= 2013]
+    uk = pd.DataFrame({"country": "United Kingdom", "level": np.where(uk["area"] == ons.UK, "national", "area"),
+                       "area": uk["area"].replace({ons.UK: "United Kingdom (whole country)"}),
+                       "year": uk["year"], "share": uk["share"]})
+    return pd.concat([kz, uk], ignore_index=True).sort_values(["country", "level", "area", "year"]).reset_index(drop=True)
+
+
+def kz_areas_wide() -> pd.DataFrame:
+    """Kazakhstan's areas (no national row): one row per area code, one column per year."""
+    shares = kazstat.internet_share()
+    shares = shares[shares["area_code"] != kazstat.NATIONAL]
+    return shares.pivot(index="area_code", columns="year", values="share")
+
+
+@dataclass(frozen=True)
+class Beta:
+    start: int
+    end: int
+    data: pd.DataFrame          # area_code, start_share, change
+    fit: object                 # statsmodels OLS results
+
+    @property
+    def n(self) -> int:
+        return int(self.fit.nobs)
+
+    def coefficients(self) -> pd.DataFrame:
+        """Intercept and slope with standard errors and 95 % confidence intervals."""
+        ci = self.fit.conf_int(alpha=0.05)
+        return pd.DataFrame({"estimate": self.fit.params, "std_error": self.fit.bse,
+                             "ci_low": ci[0], "ci_high": ci[1], "p_value": self.fit.pvalues}).rename_axis("term")
+
+    def band(self, points: int = 50) -> pd.DataFrame:
+        """Fitted line and 95 % confidence band for the mean change over the observed range."""
+        grid = np.linspace(self.data["start_share"].min(), self.data["start_share"].max(), points)
+        pred = self.fit.get_prediction(sm.add_constant(grid, has_constant="add")).summary_frame(alpha=0.05)
+        return pd.DataFrame({"start_share": grid, "fitted": pred["mean"].to_numpy(),
+                             "ci_low": pred["mean_ci_lower"].to_numpy(), "ci_high": pred["mean_ci_upper"].to_numpy()})
+
+
+def beta_convergence(start: int, end: int) -> Beta:
+    """OLS across Kazakhstan's areas of the change start->end (points) on the start level (%).
+
+    Only areas reported in both years enter (codes are stable within each window used here).
+    """
+    wide = kz_areas_wide()[[start, end]].dropna()
+    data = pd.DataFrame({"area_code": wide.index, "start_share": wide[start].to_numpy(),
+                         "change": (wide[end] - wide[start]).to_numpy()}).sort_values("area_code").reset_index(drop=True)
+    fit = sm.OLS(data["change"], sm.add_constant(data["start_share"])).fit()
+    return Beta(start, end, data, fit)
+
+
+def sigma_convergence() -> pd.DataFrame:
+    """Dispersion of the areas' shares by year, each country: n, mean, standard deviation, CV (%).
+
+    Areas are those each file reports in that year (Kazakhstan's set changes in 2018 and 2022).
+    """
+    frame = long_run()
+    areas = frame[frame["level"] == "area"]
+    out = (areas.groupby(["country", "year"])["share"]
+           .agg(n="count", mean="mean", sd=lambda s: float(np.std(s, ddof=1))).reset_index())
+    out["cv"] = 100 * out["sd"] / out["mean"]
+    return out.sort_values(["country", "year"]).reset_index(drop=True)
