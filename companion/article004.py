@@ -1,3 +1,427 @@
-"""Article 004: the computations behind its claims (registered with the ledger)."""
+"""Article 004 (electronic public involvement, Kazakhstan): the computations behind its claims.
+
+Every claim of the article is registered with the ledger here; the chapter's notebooks call the same
+functions. Vintages are never mixed: World Bank 2024 shares (``worldbank.internet_share``) are paired
+with one population vintage at a time, and the 2021 OWID vintage is kept as a separate column.
+The diffusion model (fractional logit) lives here too, as plain functions.
+"""
 
 from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+
+from . import kazstat, owid, worldbank
+from .ledger import Recomputed, not_checkable, recomputes
+
+CHAPTER = "chapters/electronic-involvement"
+FIGURE1_NOTEBOOK = f"{CHAPTER}/01_figure1_kz_share.ipynb"
+REGIONS_NOTEBOOK = f"{CHAPTER}/02_world_regions_2017.ipynb"
+EARLY_NOTEBOOK = f"{CHAPTER}/03_early_users.ipynb"
+OTHER_NOTEBOOK = f"{CHAPTER}/04_leak_and_facebook.ipynb"
+MODEL_NOTEBOOK = f"{CHAPTER}/05_diffusion_model.ipynb"
+
+KZ, UK, WORLD = "KAZ", "GBR", "WLD"
+
+# The article's latest data year is 2018 and it reports an event of the second half of 2019, so it
+# was written in late 2019 or 2020: it could have seen the national series up to 2018 (2019 at most).
+LAST_YEAR_SEEN = 2018
+
+# ---------------------------------------------------------------------------------------------
+# Figure 1: share of Internet users in Kazakhstan (national SDG 17.8.1 beside ITU / World Bank)
+
+NATIONAL_SERIES = "Bureau of National Statistics (SDG 17.8.1)"
+ITU_SERIES = "ITU via World Bank (IT.NET.USER.ZS, 2024)"
+
+
+def figure1_series(first: int = 2011, last: int = 2023) -> pd.DataFrame:
+    """Kazakhstan's share of Internet users, both series, one row per (series, year).
+
+    Columns: series, year, share, could_have_seen (year <= LAST_YEAR_SEEN).
+    """
+    national = kazstat.internet_share().query("area_code == @kazstat.NATIONAL")[["year", "share"]]
+    national = national.assign(series=NATIONAL_SERIES)
+    itu = worldbank.internet_share().query("country_code == @KZ")[["year", "share"]].assign(series=ITU_SERIES)
+    frame = pd.concat([national, itu], ignore_index=True)
+    frame = frame[frame["year"].between(first, last)].copy()
+    frame["could_have_seen"] = frame["year"] <= LAST_YEAR_SEEN
+    return frame[["series", "year", "share", "could_have_seen"]].sort_values(["series", "year"]).reset_index(drop=True)
+
+
+def _share(series: str, year: int) -> float:
+    frame = figure1_series()
+    return float(frame.query("series == @series and year == @year")["share"].item())
+
+
+FIG1_CAUSES = ("the national value for 2018 is 81.3 and ITU's 78.9; 83.4 appears in neither series. "
+               "Likely causes: another age group (the national survey's age band is not stated; ITU "
+               "counts the whole population), another definition (the SDG series counts use in the last "
+               "three months) or a preliminary figure revised before the platform's 2021 release (values "
+               "2011-2020 are unchanged since 2021, earlier releases are not in our files)")
+
+
+@recomputes("004-fig1-kz-2018-national")
+def fig1_national_2018() -> Recomputed:
+    return Recomputed(_share(NATIONAL_SERIES, 2018), ("kz_sdg_17_8_1",), FIGURE1_NOTEBOOK, FIG1_CAUSES)
+
+
+@recomputes("004-fig1-kz-2018-itu")
+def fig1_itu_2018() -> Recomputed:
+    return Recomputed(_share(ITU_SERIES, 2018), ("wb_internet_share",), FIGURE1_NOTEBOOK,
+                      "ITU's estimate (World Bank 2024 vintage) is lower still; " + FIG1_CAUSES)
+
+
+# ---------------------------------------------------------------------------------------------
+# World, Europe and Africa in 2017, in two vintages
+
+REGION_CLAIMS = {
+    # claim: (published value, tolerance, the aggregate registered in the ledger, candidate aggregates)
+    "world": (48.0, 0.5, "World", ("World",)),
+    "europe": (80.0, 2.5, "Europe & Central Asia",
+               ("Europe & Central Asia", "Europe & Central Asia (excluding high income)", "European Union",
+                "Euro area", "Central Europe and the Baltics")),
+    "africa": (22.0, 0.5, "Sub-Saharan Africa",
+               ("Sub-Saharan Africa", "Sub-Saharan Africa (excluding high income)", "Africa Eastern and Southern",
+                "Africa Western and Central", "Middle East & North Africa")),
+}
+VINTAGES = {"wb2024": worldbank.INTERNET_VINTAGE, "owid2021": owid.VINTAGE}
+VINTAGE_KEYS = {"wb2024": "wb_internet_share", "owid2021": "owid_internet_share_2021"}
+
+
+def aggregate_shares(first: int = 2015, last: int = 2019) -> pd.DataFrame:
+    """Every candidate aggregate in both vintages. Columns: claim, aggregate, vintage, year, share."""
+    wb = worldbank.internet_share().rename(columns={"country": "aggregate"})
+    ow = owid.internet_share().rename(columns={"entity": "aggregate"})
+    rows = []
+    for claim, (_, _, _, candidates) in REGION_CLAIMS.items():
+        for frame in (wb, ow):
+            part = frame[frame["aggregate"].isin(candidates) & frame["year"].between(first, last)]
+            rows.append(part[["aggregate", "vintage", "year", "share"]].assign(claim=claim))
+    out = pd.concat(rows, ignore_index=True)[["claim", "aggregate", "vintage", "year", "share"]]
+    return out.sort_values(["claim", "aggregate", "vintage", "year"]).reset_index(drop=True)
+
+
+def region_matches(year: int = 2017) -> pd.DataFrame:
+    """Each claim against each candidate aggregate and vintage in ``year``, with its verdict.
+
+    Columns: claim, published, tolerance, aggregate, vintage, share, difference, matches.
+    """
+    frame = aggregate_shares(year, year)
+    published = {c: v[0] for c, v in REGION_CLAIMS.items()}
+    tolerance = {c: v[1] for c, v in REGION_CLAIMS.items()}
+    frame["published"] = frame["claim"].map(published)
+    frame["tolerance"] = frame["claim"].map(tolerance)
+    frame["difference"] = frame["share"] - frame["published"]
+    frame["matches"] = frame["difference"].abs() <= frame["tolerance"] + 1e-9
+    cols = ["claim", "published", "tolerance", "aggregate", "vintage", "share", "difference", "matches"]
+    return frame[cols].sort_values(["claim", "vintage", "aggregate"]).reset_index(drop=True)
+
+
+def _region_claim(claim: str, vintage_id: str) -> Recomputed:
+    _, _, main, _ = REGION_CLAIMS[claim]
+    vintage = VINTAGES[vintage_id]
+    matches = region_matches().query("claim == @claim and vintage == @vintage")
+    value = float(matches.query("aggregate == @main")["share"].item())
+    hits = matches[matches["matches"]]
+    others = matches[matches["aggregate"] != main]
+    closest = others.loc[others["difference"].abs().idxmin()] if len(others) else None
+    hit_text = ("within tolerance in this vintage: " + "; ".join(
+        f"{r.aggregate} {r.share:.1f}" for r in hits.itertuples()) if len(hits)
+        else "no aggregate in this vintage is within tolerance")
+    closest_text = f"; closest other aggregate: {closest['aggregate']} {closest['share']:.1f}" if closest is not None else ""
+    cause = ("; the article's figures are most likely ITU's own 2017 estimates for ITU regions "
+             "(not in our files), which differ from World Bank aggregates and were later revised")
+    return Recomputed(value, (VINTAGE_KEYS[vintage_id],), REGIONS_NOTEBOOK,
+                      f"{main}, 2017, {vintage}: {hit_text}{closest_text}{cause}")
+
+
+@recomputes("004-world-2017-wb2024")
+def world_wb2024() -> Recomputed:
+    return _region_claim("world", "wb2024")
+
+
+@recomputes("004-world-2017-owid2021")
+def world_owid2021() -> Recomputed:
+    return _region_claim("world", "owid2021")
+
+
+@recomputes("004-europe-2017-wb2024")
+def europe_wb2024() -> Recomputed:
+    return _region_claim("europe", "wb2024")
+
+
+@recomputes("004-europe-2017-owid2021")
+def europe_owid2021() -> Recomputed:
+    return _region_claim("europe", "owid2021")
+
+
+@recomputes("004-africa-2017-wb2024")
+def africa_wb2024() -> Recomputed:
+    return _region_claim("africa", "wb2024")
+
+
+@recomputes("004-africa-2017-owid2021")
+def africa_owid2021() -> Recomputed:
+    return _region_claim("africa", "owid2021")
+
+
+# ---------------------------------------------------------------------------------------------
+# Early users: 41.1 thousand in 1997, five times more in 2001, the first million in 2005
+
+POP_VINTAGE_IDS = {"pop2023": "2023-03-30", "pop2026": "2026"}
+
+
+def early_users(first: int = 1995, last: int = 2010) -> pd.DataFrame:
+    """Kazakhstan's Internet users = WB 2024 share x population, one row per (population vintage, year),
+    plus OWID 2021's own counts. Columns: estimate, year, share, population, users.
+    """
+    share = worldbank.internet_share().query("country_code == @KZ")[["year", "share"]]
+    parts = []
+    for vintage in POP_VINTAGE_IDS.values():
+        pop = worldbank.population(vintage).query("country_code == @KZ")[["year", "population"]]
+        part = share.merge(pop, on="year", how="inner", validate="1:1")
+        part["users"] = part["share"] / 100 * part["population"]
+        part["estimate"] = f"WB share 2024 x WB population {vintage}"
+        parts.append(part)
+    counts = owid.internet_users().query("code == @KZ")[["year", "users"]]
+    parts.append(counts.assign(estimate="OWID 2021 count", share=np.nan, population=np.nan))
+    frame = pd.concat(parts, ignore_index=True)
+    frame = frame[frame["year"].between(first, last)]
+    return frame[["estimate", "year", "share", "population", "users"]].sort_values(
+        ["estimate", "year"]).reset_index(drop=True)
+
+
+def _users(pop_id: str) -> pd.Series:
+    estimate = f"WB share 2024 x WB population {POP_VINTAGE_IDS[pop_id]}"
+    return early_users(1990, 2023).query("estimate == @estimate").set_index("year")["users"]
+
+
+def _owid_users() -> pd.Series:
+    return early_users(1990, 2023).query("estimate == 'OWID 2021 count'").set_index("year")["users"]
+
+
+def first_million_year(users: pd.Series) -> int:
+    reached = users[users >= 1_000_000]
+    return int(reached.index.min())
+
+
+EARLY_SOURCES = ("wb_internet_share",)
+EARLY_CAUSE = ("the article's counts probably come from another source (e.g. national counts of users or "
+               "subscribers, or an earlier ITU estimate) that is not among our files")
+
+
+def _users_1997(pop_id: str) -> Recomputed:
+    users = _users(pop_id)
+    owid_1997 = _owid_users()[1997]
+    return Recomputed(float(users[1997] / 1000), EARLY_SOURCES + (f"wb_population_{pop_id[3:]}",), EARLY_NOTEBOOK,
+                      f"thousand users; ITU share 1997 {worldbank.internet_share().query('country_code == @KZ and year == 1997')['share'].item():.4f} % "
+                      f"of the population; OWID 2021 counts {owid_1997 / 1000:.1f} thousand; "
+                      f"the article's figure is {41.1e3 / users[1997]:.1f} times ours; {EARLY_CAUSE}")
+
+
+@recomputes("004-users-1997-pop2023")
+def users_1997_pop2023() -> Recomputed:
+    return _users_1997("pop2023")
+
+
+@recomputes("004-users-1997-pop2026")
+def users_1997_pop2026() -> Recomputed:
+    return _users_1997("pop2026")
+
+
+def _growth_2001(pop_id: str) -> Recomputed:
+    users = _users(pop_id)
+    owid_ratio = _owid_users()[2001] / _owid_users()[1997]
+    return Recomputed(float(users[2001] / users[1997]), EARLY_SOURCES + (f"wb_population_{pop_id[3:]}",),
+                      EARLY_NOTEBOOK,
+                      f"users 2001 / users 1997; 2001: {users[2001] / 1000:.1f} thousand; OWID 2021 ratio "
+                      f"{owid_ratio:.1f}; five times 41.1 thousand would be 205.5 thousand; {EARLY_CAUSE}")
+
+
+@recomputes("004-users-2001-ratio-pop2023")
+def growth_2001_pop2023() -> Recomputed:
+    return _growth_2001("pop2023")
+
+
+@recomputes("004-users-2001-ratio-pop2026")
+def growth_2001_pop2026() -> Recomputed:
+    return _growth_2001("pop2026")
+
+
+def _first_million(pop_id: str) -> Recomputed:
+    users = _users(pop_id)
+    year = first_million_year(users)
+    return Recomputed(year, EARLY_SOURCES + (f"wb_population_{pop_id[3:]}",), EARLY_NOTEBOOK,
+                      f"users in 2005: {users[2005] / 1000:.0f} thousand; first year with a million or more: "
+                      f"{year} ({users[year] / 1e6:.2f} million; ITU's share jumps from 4.0 % in 2007 to 11 % "
+                      f"in 2008); OWID 2021 counts give {first_million_year(_owid_users())}; {EARLY_CAUSE}")
+
+
+@recomputes("004-first-million-year-pop2023")
+def first_million_pop2023() -> Recomputed:
+    return _first_million("pop2023")
+
+
+@recomputes("004-first-million-year-pop2026")
+def first_million_pop2026() -> Recomputed:
+    return _first_million("pop2026")
+
+
+# ---------------------------------------------------------------------------------------------
+# The 2019 leak of "all adult Kazakhstanis (18 million people)"; Facebook rank 172
+
+def population_2019() -> pd.DataFrame:
+    """Kazakhstan 2019: total and 15+ population (millions) for each total-population vintage.
+
+    Columns: vintage, population_total, share_0_14, population_15_plus.
+    """
+    rows = []
+    for vintage in POP_VINTAGE_IDS.values():
+        row = worldbank.population_15_plus(vintage).query("country_code == @KZ and year == 2019").iloc[0]
+        rows.append({"vintage": row["vintage"], "population_total": row["population"] / 1e6,
+                     "share_0_14": row["share_0_14"], "population_15_plus": row["population_15_plus"] / 1e6})
+    return pd.DataFrame(rows).sort_values("vintage").reset_index(drop=True)
+
+
+@recomputes("004-leak-adults-2019")
+def leak_adults() -> Recomputed:
+    pop = population_2019().set_index("vintage")
+    main = pop.iloc[0]
+    other = pop.iloc[1]
+    return Recomputed(float(main["population_15_plus"]),
+                      ("wb_population_2023", "wb_population_share_0014"), OTHER_NOTEBOOK,
+                      f"million aged 15+ in 2019 ({pop.index[0]}); with the 2026 total "
+                      f"{other['population_15_plus']:.2f} million. 18 million is close to the TOTAL population "
+                      f"({main['population_total']:.2f} million; {other['population_total']:.2f} with the 2026 total), "
+                      f"not to the adults. Our files give no 18+ count (only 0-14, 15-64, 65+); the 18+ "
+                      f"population is smaller than the 15+ one, so the verdict holds for it too")
+
+
+@recomputes("004-facebook-rank")
+def facebook_rank() -> Recomputed:
+    return not_checkable(
+        "no file in the mirror gives Facebook users or penetration by country, and the article does not "
+        "say which year, source ([4] is not identified) or definition of penetration its rank uses",
+        OTHER_NOTEBOOK)
+
+
+# ---------------------------------------------------------------------------------------------
+# Diffusion model: fractional logit of the share on time
+
+CENTRE = 2010  # time is centred here so that intercept and slope are nearly uncorrelated
+MODEL_SERIES = {
+    "Kazakhstan (ITU)": "itu_kz",
+    "Kazakhstan (national)": "national_kz",
+    "United Kingdom (ITU)": "itu_uk",
+    "World (ITU)": "itu_world",
+}
+
+
+def model_data(first: int = 1995, last: int = 2023) -> pd.DataFrame:
+    """The shares the model is fitted to, as fractions in [0, 1]. Columns: series, year, share."""
+    wb = worldbank.internet_share()
+    parts = []
+    for name, code in (("Kazakhstan (ITU)", KZ), ("United Kingdom (ITU)", UK), ("World (ITU)", WORLD)):
+        part = wb.query("country_code == @code")[["year", "share"]].assign(series=name)
+        parts.append(part)
+    national = kazstat.internet_share().query("area_code == @kazstat.NATIONAL")[["year", "share"]]
+    parts.append(national.assign(series="Kazakhstan (national)"))
+    frame = pd.concat(parts, ignore_index=True)
+    frame = frame[frame["year"].between(first, last)].copy()
+    frame["share"] = frame["share"] / 100
+    if not frame["share"].between(0, 1).all():
+        raise ValueError("shares for the fractional logit must lie in [0, 1]")
+    return frame[["series", "year", "share"]].sort_values(["series", "year"]).reset_index(drop=True)
+
+
+def fit_logistic(data: pd.DataFrame, cov_type: str = "HC0"):
+    """Fractional logit: GLM, Binomial family, logit link, of ``share`` on (year - CENTRE).
+
+    Quasi-maximum likelihood (Papke and Wooldridge 1996): the mean is logistic in time; the binomial
+    variance is not assumed, so standard errors are the robust sandwich (``cov_type`` HC0).
+    """
+    exog = sm.add_constant(data["year"].to_numpy(dtype=float) - CENTRE)
+    model = sm.GLM(data["share"].to_numpy(dtype=float), exog,
+                   family=sm.families.Binomial(link=sm.families.links.Logit()))
+    return model.fit(cov_type=cov_type)
+
+
+def fits(cov_type: str = "HC0") -> dict:
+    data = model_data()
+    return {name: fit_logistic(data[data["series"] == name], cov_type) for name in MODEL_SERIES}
+
+
+def year_at_share(result, share: float) -> tuple[float, float]:
+    """Year at which the fitted curve reaches ``share`` and its delta-method standard error.
+
+    t = CENTRE + (logit(p) - a) / b; gradient (-1/b, -(logit(p) - a)/b^2) with the robust covariance.
+    """
+    a, b = (float(v) for v in result.params)
+    target = math.log(share / (1 - share))
+    year = CENTRE + (target - a) / b
+    grad = np.array([-1 / b, -(target - a) / b ** 2])
+    se = float(np.sqrt(grad @ np.asarray(result.cov_params()) @ grad))
+    return year, se
+
+
+def diffusion_table(cov_type: str = "HC0") -> pd.DataFrame:
+    """Growth rate (slope of the logit per year) and mid-point year (50 %) with 95 % intervals.
+
+    The slope's interval comes from the robust covariance directly; the mid-point's from the delta
+    method. Columns: series, first_year, last_year, n, growth_rate, growth_low, growth_high,
+    midpoint, midpoint_se, midpoint_low, midpoint_high.
+    """
+    data = model_data()
+    z = stats.norm.ppf(0.975)
+    rows = []
+    for name, result in fits(cov_type).items():
+        years = data.loc[data["series"] == name, "year"]
+        low, high = (float(v) for v in np.asarray(result.conf_int())[1])
+        mid, se = year_at_share(result, 0.5)
+        rows.append({"series": name, "first_year": int(years.min()), "last_year": int(years.max()),
+                     "n": int(result.nobs), "growth_rate": float(result.params[1]), "growth_low": low,
+                     "growth_high": high, "midpoint": mid, "midpoint_se": se,
+                     "midpoint_low": mid - z * se, "midpoint_high": mid + z * se})
+    return pd.DataFrame(rows).sort_values("series").reset_index(drop=True)
+
+
+def lag_table(shares=(0.25, 0.5, 0.75, 0.9), leader: str = "United Kingdom (ITU)",
+              followers=("Kazakhstan (ITU)", "Kazakhstan (national)"), cov_type: str = "HC0") -> pd.DataFrame:
+    """Years by which each follower reaches a share after the leader, with delta-method 95 % intervals
+    (the two fits are independent, so their variances add). Columns: follower, share, year_leader,
+    year_follower, lag, lag_low, lag_high.
+    """
+    results = fits(cov_type)
+    z = stats.norm.ppf(0.975)
+    rows = []
+    for follower in followers:
+        for share in shares:
+            t_lead, se_lead = year_at_share(results[leader], share)
+            t_follow, se_follow = year_at_share(results[follower], share)
+            lag = t_follow - t_lead
+            se = math.hypot(se_lead, se_follow)
+            rows.append({"follower": follower, "share": share, "year_leader": t_lead, "year_follower": t_follow,
+                         "lag": lag, "lag_low": lag - z * se, "lag_high": lag + z * se})
+    return pd.DataFrame(rows).sort_values(["follower", "share"]).reset_index(drop=True)
+
+
+def fitted_curves(first: int = 1995, last: int = 2030, cov_type: str = "HC0") -> pd.DataFrame:
+    """Fitted share with a pointwise 95 % band (Wald interval on the logit scale, then transformed).
+
+    Columns: series, year, fitted, lower, upper (fractions).
+    """
+    z = stats.norm.ppf(0.975)
+    years = np.arange(first, last + 1)
+    exog = sm.add_constant(years.astype(float) - CENTRE)
+    rows = []
+    for name, result in fits(cov_type).items():
+        eta = exog @ np.asarray(result.params)
+        se = np.sqrt(np.einsum("ij,jk,ik->i", exog, np.asarray(result.cov_params()), exog))
+        expit = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
+        rows.append(pd.DataFrame({"series": name, "year": years, "fitted": expit(eta),
+                                  "lower": expit(eta - z * se), "upper": expit(eta + z * se)}))
+    return pd.concat(rows, ignore_index=True).sort_values(["series", "year"]).reset_index(drop=True)

@@ -1,0 +1,40 @@
+"""Loaders for the Our World in Data grapher exports, 2021 vintage (WDI/ITU data up to 2019).
+
+Both files are long (Entity, Code, Year, value). World Bank aggregates (``Europe & Central Asia``,
+``Sub-Saharan Africa`` …) have an empty Code; the world is ``OWID_WRL``. Every frame carries
+``vintage`` so that it is never mixed unnoticed with the later World Bank release.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .sources import fetch
+from .validate import check_frame
+
+VINTAGE = "OWID 2021"
+SHARE_KEY = "owid_internet_share_2021"
+USERS_KEY = "owid_internet_users_2021"
+USERS_COLUMN = "Number of internet users (OWID based on WB & UN)"
+
+
+def _read(key: str, value_column: str, value: str, high: float) -> pd.DataFrame:
+    raw = pd.read_csv(fetch(key), dtype={"Entity": "string", "Code": "string"})
+    check_frame(raw, key, columns={"Entity": "str", "Code": "str", "Year": "int", value_column: "float"},
+                unique=["Entity", "Year"], not_null=["Entity", "Year"])
+    frame = pd.DataFrame({"entity": raw["Entity"].astype(str), "code": raw["Code"],
+                          "year": raw["Year"].astype(int), value: raw[value_column].astype(float)})
+    frame["vintage"] = VINTAGE
+    check_frame(frame, key, ranges={value: (0, high), "year": (1960, 2030)}, unique=["entity", "year"],
+                not_null=[value])
+    return frame.sort_values(["entity", "year"]).reset_index(drop=True)
+
+
+def internet_share() -> pd.DataFrame:
+    """Share of individuals using the Internet, %. Columns: entity, code, year, share, vintage."""
+    return _read(SHARE_KEY, "Individuals", "share", 100)
+
+
+def internet_users() -> pd.DataFrame:
+    """Number of Internet users (OWID: WB share x UN population). Columns: entity, code, year, users, vintage."""
+    return _read(USERS_KEY, USERS_COLUMN, "users", 1e10)

@@ -1,0 +1,148 @@
+"""Loaders for World Bank WDI files: Internet use (IT.NET.USER.ZS), country metadata, population.
+
+Each vintage stays separate: every frame carries a ``vintage`` column, and the population loader
+takes the vintage as an argument, so two WDI releases are never silently mixed.
+
+* ``wb_internet_share`` -- IT.NET.USER.ZS, wide (one column per year 1960-2023), late-2024 release
+  2160. This copy starts with a UTF-8 BOM and has NO preamble lines (it was re-saved by its uploader).
+* ``wb_internet_country_meta`` -- Region / IncomeGroup per code (blank Region = an aggregate).
+* ``wb_population_2023`` / ``wb_population_2026`` -- SP.POP.TOTL in long format
+  (Country Name, Country Code, Year, Value), WDI vintages 2023-03-30 and 2026.
+* ``wb_population_share_0014`` / ``_1564`` / ``_65up`` -- age shares in the WDI bulk-download format:
+  4 preamble lines ("Data Source", blank, "Last Updated Date", blank), then the wide table; vintage
+  2022-05-25, read from the preamble and checked.
+"""
+
+from __future__ import annotations
+
+import csv
+
+import pandas as pd
+
+from .sources import fetch
+from .validate import SchemaError, check_frame
+
+INTERNET_KEY = "wb_internet_share"
+META_KEY = "wb_internet_country_meta"
+INTERNET_VINTAGE = "WB 2024 (release 2160)"
+
+POPULATION_KEYS = {"2023-03-30": "wb_population_2023", "2026": "wb_population_2026"}
+
+AGE_SHARE_KEYS = {"0-14": "wb_population_share_0014", "15-64": "wb_population_share_1564",
+                  "65+": "wb_population_share_65up"}
+AGE_SHARE_VINTAGE = "2022-05-25"
+
+_ID_COLUMNS = ["Country Name", "Country Code", "Indicator Name", "Indicator Code"]
+
+
+def _wide_to_long(raw: pd.DataFrame, key: str, value: str) -> pd.DataFrame:
+    years = [c for c in raw.columns if str(c).strip().isdigit()]
+    if not years:
+        raise SchemaError(f"data file {key!r}: column 'year columns' breaks the rule 'at least one year "
+                          f"column': the file has columns {list(raw.columns)[:8]}…")
+    long = raw.melt(id_vars=["Country Name", "Country Code"], value_vars=years,
+                    var_name="year", value_name=value).dropna(subset=[value])
+    long["year"] = long["year"].astype(int)
+    long[value] = long[value].astype(float)
+    return long.rename(columns={"Country Name": "country", "Country Code": "country_code"})
+
+
+def internet_share() -> pd.DataFrame:
+    """Individuals using the Internet, % of population, every economy and aggregate with a value.
+
+    Columns: country_code, country, year, share (%), vintage. Sorted by code and year.
+    """
+    raw = pd.read_csv(fetch(INTERNET_KEY), encoding="utf-8-sig")
+    check_frame(raw, INTERNET_KEY, columns={c: "str" for c in _ID_COLUMNS} | {"2017": "float"},
+                unique=["Country Code"])
+    codes = set(raw["Indicator Code"].dropna())
+    if codes != {"IT.NET.USER.ZS"}:
+        raise SchemaError(f"data file {INTERNET_KEY!r}: column 'Indicator Code' breaks the rule "
+                          f"'only IT.NET.USER.ZS': found {sorted(codes)}")
+    frame = _wide_to_long(raw, INTERNET_KEY, "share")
+    frame["vintage"] = INTERNET_VINTAGE
+    frame = frame[["country_code", "country", "year", "share", "vintage"]]
+    check_frame(frame, INTERNET_KEY, ranges={"share": (0, 100), "year": (1960, 2030)},
+                unique=["country_code", "year"], not_null=["country"])
+    return frame.sort_values(["country_code", "year"]).reset_index(drop=True)
+
+
+def country_meta() -> pd.DataFrame:
+    """Code, name, region and income group; ``is_aggregate`` is True where the file gives no region."""
+    raw = pd.read_csv(fetch(META_KEY), encoding="utf-8-sig", dtype=str)
+    check_frame(raw, META_KEY, columns={"Country Code": "str", "Region": "str", "IncomeGroup": "str",
+                                        "TableName": "str"}, unique=["Country Code"])
+    frame = pd.DataFrame({"country_code": raw["Country Code"], "country": raw["TableName"],
+                          "region": raw["Region"], "income_group": raw["IncomeGroup"]})
+    frame["is_aggregate"] = frame["region"].isna()
+    check_frame(frame, META_KEY, not_null=["country_code", "country"], unique=["country_code"])
+    return frame.sort_values("country_code").reset_index(drop=True)
+
+
+def population(vintage: str) -> pd.DataFrame:
+    """Population, total (SP.POP.TOTL) of one WDI vintage: ``"2023-03-30"`` or ``"2026"``.
+
+    Columns: country_code, country, year, population, vintage.
+    """
+    if vintage not in POPULATION_KEYS:
+        raise KeyError(f"unknown population vintage {vintage!r}; known: {', '.join(POPULATION_KEYS)}")
+    key = POPULATION_KEYS[vintage]
+    raw = pd.read_csv(fetch(key), encoding="utf-8-sig")
+    check_frame(raw, key, columns={"Country Name": "str", "Country Code": "str", "Year": "int",
+                                   "Value": "float"}, unique=["Country Code", "Year"])
+    frame = pd.DataFrame({"country_code": raw["Country Code"], "country": raw["Country Name"],
+                          "year": raw["Year"].astype(int), "population": raw["Value"].astype(float)})
+    frame["vintage"] = vintage
+    check_frame(frame, key, ranges={"population": (0, 1e10), "year": (1960, 2030)},
+                unique=["country_code", "year"], not_null=["population"])
+    return frame.sort_values(["country_code", "year"]).reset_index(drop=True)
+
+
+def _preamble_vintage(path, key: str) -> str:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        lines = [row for _, row in zip(range(4), csv.reader(handle))]
+    if len(lines) < 3 or not lines[0] or lines[0][0] != "Data Source" or lines[2][:1] != ["Last Updated Date"]:
+        raise SchemaError(f"data file {key!r}: column 'preamble' breaks the rule 'WDI bulk format: "
+                          f"4 preamble lines with Data Source and Last Updated Date': found {lines[:3]}")
+    return lines[2][1]
+
+
+def age_shares() -> pd.DataFrame:
+    """Population by broad age group, % of total (0-14, 15-64, 65+), WDI vintage 2022-05-25.
+
+    Columns: country_code, country, year, age_group, share, vintage.
+    """
+    parts = []
+    for group, key in AGE_SHARE_KEYS.items():
+        path = fetch(key)
+        vintage = _preamble_vintage(path, key)
+        if vintage != AGE_SHARE_VINTAGE:
+            raise SchemaError(f"data file {key!r}: column 'Last Updated Date' breaks the rule "
+                              f"'vintage {AGE_SHARE_VINTAGE}': found {vintage!r}")
+        raw = pd.read_csv(path, encoding="utf-8-sig", skiprows=4)
+        raw = raw.loc[:, ~raw.columns.astype(str).str.startswith("Unnamed")]
+        check_frame(raw, key, columns={c: "str" for c in _ID_COLUMNS} | {"2019": "float"},
+                    unique=["Country Code"])
+        long = _wide_to_long(raw, key, "share")
+        long["age_group"] = group
+        long["vintage"] = vintage
+        parts.append(long)
+    frame = pd.concat(parts, ignore_index=True)[["country_code", "country", "year", "age_group", "share", "vintage"]]
+    check_frame(frame, "wb_population_share_*", ranges={"share": (0, 100)},
+                unique=["country_code", "year", "age_group"])
+    return frame.sort_values(["country_code", "year", "age_group"]).reset_index(drop=True)
+
+
+def population_15_plus(vintage: str) -> pd.DataFrame:
+    """Population aged 15 and over = total (``vintage``) x (1 - share aged 0-14, vintage 2022-05-25).
+
+    The two files are different WDI releases; the frame names both in ``vintage``.
+    Columns: country_code, year, population, share_0_14, population_15_plus, vintage.
+    """
+    total = population(vintage)
+    young = age_shares().query("age_group == '0-14'")[["country_code", "year", "share"]]
+    frame = total.merge(young.rename(columns={"share": "share_0_14"}), on=["country_code", "year"],
+                        how="inner", validate="1:1")
+    frame["population_15_plus"] = frame["population"] * (1 - frame["share_0_14"] / 100)
+    frame["vintage"] = f"total {vintage}; age shares {AGE_SHARE_VINTAGE}"
+    return frame[["country_code", "year", "population", "share_0_14", "population_15_plus", "vintage"]]
