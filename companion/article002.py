@@ -1,3 +1,291 @@
-"""Article 002: the computations behind its claims (registered with the ledger)."""
+"""Article 002 (Aitymbetov & Nyshanbaev, digitalization and democratic institutions): the computations
+behind its claims (registered with the ledger) and the analyses of its chapter.
+
+Sources: UN E-Government Survey files (``egov_<year>``, :mod:`companion.egov`), Freedom House
+workbooks (``fh_ratings_1973_2024``, ``fh_scores_2003_2024``, :mod:`companion.freedomhouse`) and our
+transcriptions under ``data/published/`` (Hilbert & López 2011; the e-government stages as the
+article states them).
+"""
 
 from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from . import egov, freedomhouse, published
+from .ledger import Recomputed, not_checkable, recomputes
+
+CHAPTER = "chapters/institutions-egov"
+NB_RANKS = f"{CHAPTER}/01_egdi_ranks.ipynb"
+NB_TIMELINE = f"{CHAPTER}/02_egdi_timeline.ipynb"
+NB_FREEDOM = f"{CHAPTER}/03_freedom_house_kz.ipynb"
+NB_OLS = f"{CHAPTER}/04_egdi_vs_freedom.ipynb"
+NB_DIGITAL = f"{CHAPTER}/05_digital_share.ipynb"
+NB_MODEL = f"{CHAPTER}/06_model_figure1.ipynb"
+
+FH_KEYS = ("fh_ratings_1973_2024",)
+FH_SCORE_KEYS = ("fh_scores_2003_2024",)
+KZ_FH = "Kazakhstan"
+UK_FH = "United Kingdom"
+
+
+# --- UN E-Government Survey ranks -------------------------------------------------------------------
+
+def kz_rank(year: int) -> int:
+    frame = egov.edition(year)
+    return int(frame.loc[frame["country"] == egov.KAZAKHSTAN, "rank"].item())
+
+
+def unranked(year: int) -> list[str]:
+    frame = egov.edition(year)
+    return sorted(frame.loc[frame["rank"].isna(), "country"])
+
+
+@recomputes("002-egdi-rank-kz-2005")
+def rank_2005() -> Recomputed:
+    return Recomputed(kz_rank(2005), ("egov_2005",), NB_RANKS)
+
+
+@recomputes("002-egdi-rank-kz-2020")
+def rank_2020() -> Recomputed:
+    return Recomputed(kz_rank(2020), ("egov_2020",), NB_RANKS)
+
+
+@recomputes("002-egdi-countries-ranked-2005")
+def ranked_2005() -> Recomputed:
+    missing = ", ".join(unranked(2005))
+    return Recomputed(egov.ranked_count(2005), ("egov_2005",), NB_RANKS,
+                      f"the 2005 file lists 193 countries (today's UN members) but ranks only those with a "
+                      f"rank; {missing} carry none (not UN members in 2005), so the edition ranked fewer than 193")
+
+
+@recomputes("002-egdi-countries-ranked-2020")
+def ranked_2020() -> Recomputed:
+    return Recomputed(egov.ranked_count(2020), ("egov_2020",), NB_RANKS)
+
+
+def regional_ranks_kz(year: int = 2020) -> pd.DataFrame:
+    """Kazakhstan's regional EGDI rank under each grouping of :data:`egov.GROUPINGS`."""
+    rows = []
+    for grouping in egov.GROUPINGS:
+        ranking = egov.regional_ranking(year, grouping)
+        kz = ranking[ranking["country"] == egov.KAZAKHSTAN].iloc[0]
+        ahead = ranking.loc[ranking["regional_rank"] < kz["regional_rank"], "country"].tolist()
+        rows.append({"grouping": grouping, "countries": len(ranking), "kz_rank": int(kz["regional_rank"]),
+                     "ranked_ahead_of_kz": ", ".join(ahead),
+                     "used_for_verdict": grouping in (egov.VERDICT_GROUPING, "UN M49 Central Asia")})
+    return pd.DataFrame(rows)
+
+
+@recomputes("002-egdi-asia-rank-kz-2020")
+def asia_rank_2020() -> Recomputed:
+    ranks = regional_ranks_kz(2020).set_index("grouping")["kz_rank"]
+    return Recomputed(int(ranks[egov.VERDICT_GROUPING]), ("egov_2020",), NB_RANKS,
+                      f"grouping: {egov.VERDICT_GROUPING} (47 UN members, data/mappings/un_m49_asia_oceania.csv); "
+                      f"without Cyprus {ranks['UN M49 Asia without Cyprus']}; the printed 7th is obtained only "
+                      f"when Oceania is added and Cyprus left out (Asia and Oceania without Cyprus: "
+                      f"{ranks['Asia and Oceania without Cyprus']}; with Cyprus: {ranks['Asia and Oceania (with Cyprus)']}); "
+                      f"likely cause: the article's source used another regional list")
+
+
+@recomputes("002-egdi-central-asia-rank-kz-2020")
+def central_asia_rank_2020() -> Recomputed:
+    return Recomputed(egov.regional_rank_of(egov.KAZAKHSTAN, 2020, "UN M49 Central Asia"), ("egov_2020",),
+                      NB_RANKS, "UN M49 Central Asia: Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan, Uzbekistan")
+
+
+# --- Freedom House -----------------------------------------------------------------------------------
+
+def kz_freedom() -> pd.DataFrame:
+    """Kazakhstan in Freedom in the World, editions 2003-2024 (edition N reviews year N-1)."""
+    return freedomhouse.country_history(KZ_FH, 2003, 2024)
+
+
+def kz_status(edition: int) -> str:
+    frame = kz_freedom()
+    return str(frame.loc[frame["edition"] == edition, "status_name"].item())
+
+
+@recomputes("002-fh-status-kz-2005")
+def status_2005() -> Recomputed:
+    return Recomputed(kz_status(2006), FH_KEYS, NB_FREEDOM,
+                      f"year under review 2005 = edition 2006; the 2005 edition (year 2004) also gives "
+                      f"{kz_status(2005)}. The article's 'closed, authoritarian' is read as Freedom House's "
+                      f"lowest status, Not Free (FH has no such label)")
+
+
+@recomputes("002-fh-status-kz-ed2021")
+def status_ed2021() -> Recomputed:
+    return Recomputed(kz_status(2021), FH_KEYS, NB_FREEDOM,
+                      f"edition 2021 = year under review 2020; the edition covering 2021 (2022) gives "
+                      f"{kz_status(2022)}. 'Closed, authoritarian' read as Not Free")
+
+
+def fh_rank_by_total(edition: int, country: str = KZ_FH) -> dict:
+    """Where ``country`` would stand if the countries (not territories) of an edition were ranked
+    by the 0-100 total, highest first (ties share the best rank). Freedom House publishes no rank."""
+    frame = freedomhouse.scores()
+    frame = frame[(frame["edition"] == edition) & (frame["kind"] == "c")].dropna(subset=["total"])
+    ranks = frame["total"].rank(method="min", ascending=False).astype(int)
+    least_free = frame["total"].rank(method="min", ascending=True).astype(int)
+    row = frame["country"] == country
+    return {"edition": edition, "year_under_review": edition - 1, "countries": int(len(frame)),
+            "total": float(frame.loc[row, "total"].item()), "rank_most_free_first": int(ranks[row].item()),
+            "rank_least_free_first": int(least_free[row].item())}
+
+
+@recomputes("002-fh-rank-kz-94")
+def fh_rank_94() -> Recomputed:
+    r = fh_rank_by_total(2021)
+    return not_checkable(
+        f"Freedom House publishes no rank. A rank by the 0-100 total of the 2021 edition (year 2020) would put "
+        f"Kazakhstan (total {r['total']:.0f}) at {r['rank_most_free_first']} of {r['countries']} countries counting "
+        f"from the most free, or {r['rank_least_free_first']} counting from the least free; neither is 94", NB_FREEDOM)
+
+
+# --- Share of information in digital form --------------------------------------------------------------
+
+def hilbert_lopez() -> pd.DataFrame:
+    return published.table("hilbert_lopez_2011")
+
+
+@recomputes("002-digital-share-1980")
+def digital_1980() -> Recomputed:
+    hl = hilbert_lopez().set_index("year")["digital_share_pct"]
+    return not_checkable(
+        f"Hilbert & López (2011) start in 1986, when about {hl[1986]:.0f} % of stored information was digital; "
+        f"no estimate exists for 1980. The article cites the World Bank's Digital Development Toolkit, not a "
+        f"data file", NB_DIGITAL)
+
+
+@recomputes("002-digital-share-2012")
+def digital_2012() -> Recomputed:
+    hl = hilbert_lopez().set_index("year")["digital_share_pct"]
+    return not_checkable(
+        f"Hilbert & López (2011) end in 2007 at {hl[2007]:.0f} % of storage digital; no estimate for 2012. "
+        f"99 % (99.9 %) is their 2007 share of telecommunication capacity in digital form, a possible source "
+        f"of the figure", NB_DIGITAL)
+
+
+# --- E-government stages and dates (as the article states them) ----------------------------------------
+
+_NO_SOURCE = ("dates of policy stages stated by the article (from a 2006 presidential address and government "
+              "documents); no public data file among our sources records them")
+
+
+@recomputes("002-egov-stage-1")
+def stage_1() -> Recomputed:
+    return not_checkable(_NO_SOURCE, NB_TIMELINE)
+
+
+@recomputes("002-egov-stage-2")
+def stage_2() -> Recomputed:
+    return not_checkable(_NO_SOURCE, NB_TIMELINE)
+
+
+@recomputes("002-egov-stage-3")
+def stage_3() -> Recomputed:
+    return not_checkable(_NO_SOURCE, NB_TIMELINE)
+
+
+@recomputes("002-egov-stage-4")
+def stage_4() -> Recomputed:
+    return not_checkable(_NO_SOURCE, NB_TIMELINE)
+
+
+@recomputes("002-egov-portal-launch")
+def portal_launch() -> Recomputed:
+    return not_checkable("the launch date of www.e.gov.kz is in no data file among our sources (a web archive "
+                         "or an official announcement would be needed)", NB_TIMELINE)
+
+
+@recomputes("002-digital-kz-adopted")
+def digital_kz_adopted() -> Recomputed:
+    return not_checkable("the programme was approved by a government resolution (adilet.zan.kz, "
+                         "P1700000827, cited by the article as 12 December 2017); legal texts are not among "
+                         "our data sources", NB_TIMELINE)
+
+
+def stages() -> pd.DataFrame:
+    return published.table("egov_stages_article002")
+
+
+# --- E-government against freedom across countries -------------------------------------------------------
+
+def egdi_with_freedom(year: int) -> pd.DataFrame:
+    """EGDI of survey ``year`` beside the Freedom House total of the edition covering that year
+    (edition ``year + 1``), for the countries in both (territories dropped; names mapped through
+    ``data/mappings/fh_egov_country_names.csv``).
+
+    Columns: country, egdi, egdi_rank, fh_edition, fh_year_under_review, fh_total, fh_status.
+    """
+    e = egov.edition(year)
+    fh = freedomhouse.scores()
+    fh = fh[(fh["edition"] == year + 1) & (fh["kind"] == "c")].dropna(subset=["total"]).copy()
+    fh["country"] = fh["country"].replace(freedomhouse.egov_names())
+    frame = e[["country", "egdi", "rank"]].merge(fh[["country", "edition", "year_under_review", "total", "status"]],
+                                               on="country", how="inner", validate="1:1")
+    frame = frame.rename(columns={"rank": "egdi_rank", "edition": "fh_edition",
+                                  "year_under_review": "fh_year_under_review", "total": "fh_total",
+                                  "status": "fh_status"})
+    return frame.sort_values("country").reset_index(drop=True)
+
+
+def unmatched(year: int) -> list[str]:
+    """EGDI countries with no Freedom House total in the edition covering ``year``."""
+    return sorted(set(egov.edition(year)["country"]) - set(egdi_with_freedom(year)["country"]))
+
+
+def fit(year: int, cov_type: str = "HC3"):
+    """OLS of EGDI on the FH total (statsmodels), heteroskedasticity-robust (HC3) standard errors."""
+    data = egdi_with_freedom(year)
+    X = sm.add_constant(data["fh_total"].astype(float))
+    return sm.OLS(data["egdi"].astype(float), X).fit(cov_type=cov_type), data
+
+
+def bands(year: int, grid_points: int = 101, alpha: float = 0.05) -> pd.DataFrame:
+    """Fitted line with its confidence band (mean) and prediction band (a new country) on a grid of
+    FH totals from 0 to 100. Columns: fh_total, fitted, ci_low, ci_high, pi_low, pi_high."""
+    result, _ = fit(year)
+    grid = pd.DataFrame({"const": 1.0, "fh_total": np.linspace(0, 100, grid_points)})
+    frame = result.get_prediction(grid).summary_frame(alpha=alpha)
+    return pd.DataFrame({"fh_total": grid["fh_total"], "fitted": frame["mean"],
+                         "ci_low": frame["mean_ci_lower"], "ci_high": frame["mean_ci_upper"],
+                         "pi_low": frame["obs_ci_lower"], "pi_high": frame["obs_ci_upper"]})
+
+
+def country_position(year: int, country: str = egov.KAZAKHSTAN, alpha: float = 0.05) -> dict:
+    """A country's observed EGDI, fitted value, residual and where it falls in the prediction interval
+    (as a quantile of the predictive t distribution: 0.975 is the upper edge of the 95 % band)."""
+    from scipy import stats
+
+    result, data = fit(year)
+    row = data[data["country"] == country].iloc[0]
+    X = pd.DataFrame({"const": [1.0], "fh_total": [float(row["fh_total"])]})
+    pred = result.get_prediction(X).summary_frame(alpha=alpha).iloc[0]
+    se_obs = float(np.sqrt(pred["mean_se"] ** 2 + result.scale))
+    t = (float(row["egdi"]) - float(pred["mean"])) / se_obs
+    residuals = data["egdi"] - result.fittedvalues
+    return {"country": country, "fh_total": float(row["fh_total"]), "egdi": float(row["egdi"]),
+            "fitted": float(pred["mean"]), "residual": float(row["egdi"] - pred["mean"]),
+            "pi_low": float(pred["obs_ci_lower"]), "pi_high": float(pred["obs_ci_upper"]),
+            "inside_pi": bool(pred["obs_ci_lower"] <= row["egdi"] <= pred["obs_ci_upper"]),
+            "pi_quantile": float(stats.t.cdf(t, result.df_resid)),
+            "residual_rank": int((residuals > residuals[data["country"] == country].item()).sum() + 1),
+            "n": int(result.nobs)}
+
+
+def slopes_by_year(years=egov.EDITIONS) -> pd.DataFrame:
+    """The same regression for every survey year whose covering FH edition has totals (2003-2022).
+    Columns: survey_year, fh_edition, n, slope_per_10, se_per_10, ci_low_per_10, ci_high_per_10, r2."""
+    rows = []
+    for year in years:
+        result, data = fit(year)
+        low, high = result.conf_int().loc["fh_total"]
+        rows.append({"survey_year": year, "fh_edition": year + 1, "n": int(result.nobs),
+                     "slope_per_10": 10 * float(result.params["fh_total"]),
+                     "se_per_10": 10 * float(result.bse["fh_total"]),
+                     "ci_low_per_10": 10 * float(low), "ci_high_per_10": 10 * float(high),
+                     "r2": float(result.rsquared)})
+    return pd.DataFrame(rows)

@@ -15,6 +15,8 @@ Regional groupings come from ``data/mappings/un_m49_asia_oceania.csv`` (UN M49 r
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 
 from . import published
@@ -50,11 +52,16 @@ def source_key(year: int) -> str:
 
 
 def edition(year: int) -> pd.DataFrame:
-    """One survey edition, tidy: one row per country, columns :data:`COLUMNS`.
+    """One survey edition (a fresh copy: callers may modify it), tidy: one row per country, columns :data:`COLUMNS`.
 
     ``rank`` is a nullable integer (missing where the edition ranked no value); ``modified`` is True
     only for the 2024 uploader-modified copy.
     """
+    return _edition(year).copy()
+
+
+@functools.cache
+def _edition(year: int) -> pd.DataFrame:
     key = source_key(year)
     renames = RENAMED_2024 if year == EXTENSION else ORIGINAL_COLUMNS
     raw = pd.read_csv(fetch(key), dtype={"Country Name": "string", "Country": "string"})

@@ -13,6 +13,8 @@ carries both columns, ``edition`` and ``year_under_review``, so nobody has to re
 
 from __future__ import annotations
 
+import functools
+
 import openpyxl
 import pandas as pd
 
@@ -25,12 +27,13 @@ SCORES_KEY = "fh_scores_2003_2024"
 STATUS_NAMES = {"F": "Free", "PF": "Partly Free", "NF": "Not Free"}
 
 
-def _sheet_rows(key: str, sheet: str) -> list[tuple]:
+@functools.cache  # read each sheet once per process; the rows are tuples, never mutated
+def _sheet_rows(key: str, sheet: str) -> tuple[tuple, ...]:
     book = openpyxl.load_workbook(fetch(key), read_only=True, data_only=True)
     try:
         if sheet not in book.sheetnames:
             raise KeyError(f"data file {key!r}: no sheet {sheet!r}; it has {book.sheetnames}")
-        return [row for row in book[sheet].iter_rows(values_only=True)]
+        return tuple(book[sheet].iter_rows(values_only=True))
     finally:
         book.close()
 
