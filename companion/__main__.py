@@ -15,6 +15,7 @@ def main(argv=None) -> int:
     commands.add_parser("fetch", help="fetch and verify every raw file declared in data/sources.yaml")
     execute = commands.add_parser("execute", help="execute notebooks in place (default: all of the book's)")
     execute.add_argument("notebooks", nargs="*", help="notebook paths; none means every notebook")
+    commands.add_parser("exhibits", help="print the list of tables and figures as a Markdown table")
     pins = commands.add_parser("pins", help="print the sources.require(...) line that pins data keys in a notebook")
     pins.add_argument("keys", nargs="+")
     args = parser.parse_args(argv)
@@ -29,6 +30,9 @@ def main(argv=None) -> int:
             for path in args.notebooks or all_notebooks():
                 print(f"executing {path}", file=sys.stderr)
                 execute(path)
+        elif args.command == "exhibits":
+            from .exhibits import markdown
+            print(markdown())
         elif args.command == "pins":
             from .sources import source
             pairs = ",\n    ".join(f"{key}={source(key).sha256!r}" for key in args.keys)

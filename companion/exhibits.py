@@ -75,3 +75,11 @@ def exhibits() -> pd.DataFrame:
                          "raw_files": " ".join(fig["sources"] or keys),
                          "outputs": " ".join(f"_static/figures/{fig['name']}.{ext}" for ext in FIGURE_FILES)})
     return pd.DataFrame(rows, columns=["chapter", "exhibit", "kind", "title", "notebook", "raw_files", "outputs"])
+
+
+def markdown() -> str:
+    """The exhibits as a Markdown table (pasted into README.md by ``python -m companion exhibits``)."""
+    lines = ["| exhibit | what | notebook | raw files |", "|---|---|---|---|"]
+    for row in exhibits().itertuples():
+        lines.append(f"| `{row.exhibit}` | {row.title} | `{row.notebook}` | {' '.join(f'`{k}`' for k in row.raw_files.split())} |")
+    return "\n".join(lines)
