@@ -57,11 +57,20 @@ def notebook_exhibits(path: Path) -> tuple[list[str], list[dict]]:
     return keys, figures
 
 
+def chapter_order() -> list[str]:
+    """The chapter folders in the order of ``_toc.yml``."""
+    import yaml
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [chapter["file"] for part in toc["parts"] for chapter in part["chapters"]]
+    return [f.split("/")[1] for f in files if f.startswith("chapters/")]
+
+
 def exhibits() -> pd.DataFrame:
     """One row per exhibit (figure or printed table) of the book, in book order."""
     ledger._load_registrations()
     rows = []
-    for path in sorted(ROOT.glob("chapters/*/[0-9]*.ipynb")):
+    notebooks = [p for chapter in chapter_order() for p in sorted((ROOT / "chapters" / chapter).glob("[0-9]*.ipynb"))]
+    for path in notebooks:
         notebook = str(path.relative_to(ROOT))
         keys, figures = notebook_exhibits(path)
         for table in sorted(ledger._TABLES.values(), key=lambda t: t.name):
