@@ -14,7 +14,7 @@ import functools
 import pandas as pd
 
 from .sources import fetch
-from .validate import SchemaError, check_frame
+from .validate import SchemaError, check_frame, read_csv, read_excel
 
 WORKBOOK = "uk_ons_internet_users_2020"
 SDG = "uk_sdg_17_8_1"
@@ -24,10 +24,15 @@ GROUPS = {"Used in the last 3 months": RECENT, "Used over 3 months ago": LAPSED,
 UK = "UK"  # our code for the whole-country row
 
 
-@functools.cache
 def _sheet(sheet: str) -> tuple[tuple, ...]:
     """All rows of one worksheet as tuples of cell values (openpyxl, values not formulas)."""
-    raw = pd.read_excel(fetch(WORKBOOK), sheet_name=sheet, header=None, engine="openpyxl", dtype=object)
+    path = fetch(WORKBOOK)
+    return _read_sheet(str(path), path.stat().st_mtime_ns, sheet)
+
+
+@functools.lru_cache(maxsize=32)
+def _read_sheet(path: str, mtime_ns: int, sheet: str) -> tuple[tuple, ...]:
+    raw = read_excel(path, WORKBOOK, sheet_name=sheet, header=None, engine="openpyxl", dtype=object)
     return tuple(tuple(None if pd.isna(v) else v for v in row) for row in raw.itertuples(index=False))
 
 
@@ -40,7 +45,7 @@ def _locate_header(rows, sheet: str) -> tuple[int, dict[int, tuple[str, int]]]:
     """(index of the year row, {column: (group, year)}) for the first group row followed by years."""
     for i, row in enumerate(rows[:-1]):
         labels = {j: GROUPS[str(v).strip()] for j, v in enumerate(row) if isinstance(v, str) and v.strip() in GROUPS}
-        if not labels:
+        if set(labels.values()) != set(GROUPS.values()):  # the group row names all three blocks
             continue
         years = rows[i + 1]
         columns, group = {}, None
@@ -131,7 +136,7 @@ def sdg_internet_share() -> pd.DataFrame:
     """
     breakdowns = ["Age", "Sex", "Disability status", "Ethnicity", "Ethnic group", "Employment status",
                   "Local Authority"]
-    raw = pd.read_csv(fetch(SDG), dtype={c: "string" for c in breakdowns + ["Region", "GeoCode"]})
+    raw = read_csv(fetch(SDG), SDG, dtype={c: "string" for c in breakdowns + ["Region", "GeoCode"]})
     check_frame(raw, SDG, columns={"Year": "int", "Region": "str", "Unit measure": "str", "Value": "float",
                                    **{c: "str" for c in breakdowns}})
     totals = raw[raw[breakdowns].isna().all(axis=1)]
@@ -145,7 +150,7 @@ def sdg_age_share() -> pd.DataFrame:
     """UK SDG 17.8.1 CSV, whole-UK rows by age band only. Columns: year, age, share (%)."""
     others = ["Sex", "Disability status", "Ethnicity", "Ethnic group", "Employment status", "Region",
               "Local Authority"]
-    raw = pd.read_csv(fetch(SDG), dtype={c: "string" for c in others + ["Age", "GeoCode"]})
+    raw = read_csv(fetch(SDG), SDG, dtype={c: "string" for c in others + ["Age", "GeoCode"]})
     check_frame(raw, SDG, columns={"Year": "int", "Age": "str", "Value": "float"})
     rows = raw[raw["Age"].notna() & raw[others].isna().all(axis=1)]
     out = pd.DataFrame({"year": rows["Year"].astype(int), "age": rows["Age"].astype(str),
