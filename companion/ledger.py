@@ -185,3 +185,29 @@ def summary(frame: pd.DataFrame | None = None) -> pd.DataFrame:
     frame = ledger() if frame is None else frame
     counts = frame.groupby(["article", "verdict"]).size().unstack(fill_value=0)
     return counts.reindex(columns=list(VERDICTS), fill_value=0).sort_index()
+
+
+NO_SOURCE = "no public source"
+
+
+def discrepancy_types(frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every claim that is not reproduced, with its type of discrepancy.
+
+    Types of ``differs`` claims come from ``data/mappings/discrepancy_types.csv`` (our judgement, one
+    regular expression per group of claim ids, with the reason); every ``not checkable`` claim is of
+    type "no public source". A differing claim that matches no pattern, or two, is an error.
+    """
+    frame = ledger() if frame is None else frame
+    patterns = published.mapping("discrepancy_types")
+    rows = []
+    for row in frame[frame["verdict"] != REPRODUCED].itertuples(index=False):
+        if row.verdict == NOT_CHECKABLE:
+            kind, why = NO_SOURCE, row.note.removeprefix("not checkable: ")
+        else:
+            hits = patterns[[re.search(p, row.claim_id) is not None for p in patterns["claim_pattern"]]]
+            if len(hits) != 1:
+                raise LookupError(f"claim {row.claim_id} differs and matches {len(hits)} patterns of "
+                                  "data/mappings/discrepancy_types.csv (needs exactly one)")
+            kind, why = hits.iloc[0]["type"], hits.iloc[0]["why"]
+        rows.append({**row._asdict(), "type": kind, "why": why})
+    return pd.DataFrame(rows)

@@ -59,3 +59,12 @@ def test_not_checkable_claims_say_why():
             assert row.note.startswith("not checkable:"), row.claim_id
         if row.verdict == DIFFERS:
             assert row.note, f"{row.claim_id} differs but the ledger does not say why"
+
+
+def test_every_discrepancy_has_exactly_one_type_and_no_pattern_is_stale():
+    import re
+    types = ledger.discrepancy_types()  # raises when a differing claim matches no pattern or two
+    claims = ledger.ledger()
+    assert set(types["claim_id"]) == set(claims.loc[claims["verdict"] != REPRODUCED, "claim_id"])
+    for pattern in published.mapping("discrepancy_types")["claim_pattern"]:
+        assert any(re.search(pattern, c) for c in types["claim_id"]), f"pattern {pattern} matches no claim"
