@@ -87,12 +87,14 @@ def test_region_matches_name_the_european_aggregates():
 def test_diffusion_model_recovers_a_known_curve():
     import numpy as np
     years = np.arange(1995, 2031)
-    data = pd.DataFrame({"year": years, "share": 1 / (1 + np.exp(-0.2 * (years - 2012)))})
+    exact = 1 / (1 + np.exp(-0.2 * (years - 2012)))
+    # a small deterministic wobble: an exact curve is a "perfect prediction" and statsmodels warns
+    data = pd.DataFrame({"year": years, "share": exact * (1 + 0.02 * np.sin(years))})
     result = article004.fit_logistic(data)
     assert result.cov_type == "HC0"
-    assert float(result.params[1]) == pytest.approx(0.2, abs=1e-6)
+    assert float(result.params[1]) == pytest.approx(0.2, abs=0.01)
     mid, _ = article004.year_at_share(result, 0.5)
-    assert mid == pytest.approx(2012, abs=1e-4)
+    assert mid == pytest.approx(2012, abs=0.3)
 
 
 def test_diffusion_table_for_the_real_series():
