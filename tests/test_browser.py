@@ -1,0 +1,448 @@
+"""The built book as a reader gets it: every page, every link, every asset, in a real browser.
+
+Two layers, both over the book that the session fixture ``built_book`` builds into
+``_build/test/_build/html``:
+
+* without a browser (always runs): every page the build lists is parsed with ``html.parser``;
+  every local ``href``/``src`` (pages, stylesheets, scripts, images, the figures' "Cite and
+  download" links to ``_static/figures/*`` and ``_sources/*.ipynb``, meta refreshes) must name an
+  existing file inside the book, every ``#anchor`` an existing id on its target page, and every
+  ``<figure>`` must hold an image;
+* with headless Debian Chromium (runs whenever ``chromium`` is on PATH; ``.ci/run`` installs it):
+  the book is served on 127.0.0.1 and every page is opened through the Chrome DevTools Protocol
+  (a websocket client from tornado, which ipykernel already requires). A page fails on a local
+  request answered 4xx/5xx or failing to load, an image with ``naturalWidth`` 0, an uncaught
+  JavaScript exception, or a ``console.error``. The front page and each chapter's first page are
+  saved as screenshots under ``_build/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from conftest import ROOT
+
+CHROMIUM = shutil.which("chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+VIEWPORT = (1280, 1600)
+EXTERNAL = re.compile(r"^([a-z][a-z0-9+.-]*:|//)", re.I)  # http:, https:, mailto:, data:, javascript:, //host
+# The browser asks for /favicon.ico by itself; the book declares no favicon, so that request is not a
+# missing asset of the book (a favicon a page does link is checked like any other asset).
+BROWSER_OWN = {"/favicon.ico"}
+
+
+# --------------------------------------------------------------------------------------------------
+# The book's pages and what they reference (no browser needed)
+
+# tag -> attributes holding one URL (srcset handled apart)
+URL_ATTRS = {"a": ("href",), "area": ("href",), "link": ("href",), "script": ("src",), "img": ("src",),
+             "source": ("src",), "video": ("src", "poster"), "audio": ("src",), "track": ("src",),
+             "iframe": ("src",), "embed": ("src",), "object": ("data",), "form": ("action",),
+             "image": ("href", "xlink:href"), "use": ("href", "xlink:href")}
+GRAPHICS = {"img", "svg", "object", "embed", "video", "canvas", "iframe", "picture"}
+
+
+class PageParser(HTMLParser):
+    """Ids, referenced URLs, and <figure> elements without an image, of one HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.urls: list[tuple[int, str, str]] = []  # (line, "tag[attr]", url)
+        self.empty_figures: list[str] = []
+        self._figures: list[list] = []  # stack of [id, line, has_graphics]
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        line = self.getpos()[0]
+        for key in ("id",) + (("name",) if tag == "a" else ()):
+            if a.get(key):
+                self.ids.add(a[key])
+        for attr in URL_ATTRS.get(tag, ()):
+            if a.get(attr) is not None:
+                self.urls.append((line, f"{tag}[{attr}]", a[attr].strip()))
+        if tag in ("img", "source") and a.get("srcset"):
+            for candidate in a["srcset"].split(","):
+                if candidate.strip():
+                    self.urls.append((line, f"{tag}[srcset]", candidate.split()[0]))
+        if tag == "meta" and (a.get("http-equiv") or "").lower() == "refresh":
+            match = re.search(r"url\s*=\s*['\"]?([^'\"]+)", a.get("content") or "", re.I)
+            if match:
+                self.urls.append((line, "meta[refresh]", match.group(1).strip()))
+        if tag in GRAPHICS:
+            for figure in self._figures:
+                figure[2] = True
+        if tag == "figure":
+            self._figures.append([a.get("id") or "", line, False])
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag == "figure":
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        if tag == "figure" and self._figures:
+            figure_id, line, has_graphics = self._figures.pop()
+            if not has_graphics:
+                self.empty_figures.append(f"line {line} <figure id={figure_id!r}>")
+
+
+@functools.lru_cache(maxsize=None)
+def parse(page: Path) -> PageParser:
+    parser = PageParser()
+    parser.feed(page.read_text(encoding="utf-8"))
+    parser.close()
+    return parser
+
+
+def listed_docnames(html: Path) -> list[str]:
+    """The documents the build lists in its search index (every page of the table of contents)."""
+    text = (html / "searchindex.js").read_text(encoding="utf-8")
+    match = re.search(r'"docnames"\s*:\s*(\[[^\]]*\])', text)
+    assert match, "searchindex.js lists no docnames"
+    return json.loads(match.group(1))
+
+
+def book_pages(html: Path) -> list[Path]:
+    """Every HTML page of the built book: the listed documents plus the build's own pages (front-page
+    redirect, genindex, search). Folders starting with '_' hold assets and theme templates."""
+    pages = {p for p in html.rglob("*.html")
+             if not any(part.startswith("_") for part in p.relative_to(html).parts[:-1])}
+    pages |= {html / f"{name}.html" for name in listed_docnames(html)}
+    return sorted(pages)
+
+
+def resolve(html: Path, page: Path, url: str) -> tuple[Path | None, str, str]:
+    """(target file or None when external, fragment, problem) for a URL found on ``page``."""
+    if not url or EXTERNAL.match(url):
+        return None, "", ""
+    parts = urlsplit(url)
+    if not parts.path:  # "#anchor" or "?query" on the same page
+        return page, unquote(parts.fragment), ""
+    target = (page.parent / unquote(parts.path)).resolve()
+    if not target.is_relative_to(html.resolve()):
+        return target, "", "points outside the built book"
+    if target.is_dir():
+        target = target / "index.html"
+    if not target.is_file():
+        return target, "", f"missing file {target.relative_to(html.resolve())}"
+    return target, unquote(parts.fragment), ""
+
+
+def static_problems(html: Path) -> list[str]:
+    """Broken local links, anchors and assets, and figures without an image, over the whole book."""
+    html = html.resolve()
+    problems = []
+    for page in book_pages(html):
+        name = page.relative_to(html)
+        if not page.is_file():
+            problems.append(f"{name}: listed by the build but not written")
+            continue
+        parser = parse(page)
+        for figure in parser.empty_figures:
+            problems.append(f"{name}: {figure} holds no image (a glued figure that rendered as text?)")
+        for line, where, url in parser.urls:
+            target, fragment, problem = resolve(html, page, url)
+            if problem:
+                problems.append(f"{name}:{line} {where}={url!r}: {problem}")
+            elif target is not None and fragment and target.suffix == ".html" and fragment not in parse(target).ids:
+                problems.append(f"{name}:{line} {where}={url!r}: no id {fragment!r} in {target.relative_to(html)}")
+    return problems
+
+
+def screenshot_name(html: Path, page: Path) -> str | None:
+    """The file name of the page's screenshot, for the front page and each chapter's first page."""
+    rel = page.relative_to(html).as_posix()
+    if rel == "intro.html" or re.fullmatch(r"chapters/[^/]+/index\.html", rel):
+        return rel.removesuffix(".html").replace("/", "--") + ".png"
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# A local web server and Chromium through the DevTools Protocol
+
+
+@contextlib.contextmanager
+def serve(directory: Path):
+    """Serve ``directory`` on 127.0.0.1 (a free port) in a thread; yields (base URL, request log)."""
+    log: list[tuple[str, int]] = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_request(self, code="-", size="-"):
+            log.append((self.path, int(getattr(code, "value", code))))
+
+        def log_message(self, format, *args):  # no noise on stderr
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(Handler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, name="book-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", log
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def chromium(profile: Path):
+    """Headless Chromium with a fresh profile and a DevTools port; yields its browser websocket URL."""
+    profile.mkdir(parents=True, exist_ok=True)
+    stderr = open(profile.parent / "chromium.log", "wb")
+    proc = subprocess.Popen([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
+                             "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
+                             f"--window-size={VIEWPORT[0]},{VIEWPORT[1]}", "about:blank"],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
+                            start_new_session=True)
+    try:
+        port_file = profile / "DevToolsActivePort"  # Chromium writes "<port>\n<browser path>" here
+        deadline = time.monotonic() + 60
+        while not (port_file.is_file() and len(port_file.read_text().split()) >= 2):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                stderr.flush()
+                pytest.fail("Chromium did not start:\n"
+                            + (profile.parent / "chromium.log").read_text(errors="replace")[-3000:])
+            time.sleep(0.1)
+        port, path = port_file.read_text().split()[:2]
+        yield f"ws://127.0.0.1:{port}{path}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)  # the group we started: Chromium and its helpers
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=15)
+        stderr.close()
+
+
+class CDP:
+    """A minimal Chrome DevTools Protocol client: commands with ids, events kept in order."""
+
+    def __init__(self) -> None:
+        self.events: list[dict] = []
+        self._pending: dict[int, asyncio.Future] = {}
+        self._next = 0
+        self._changed = asyncio.Event()
+        self._conn = None
+
+    async def connect(self, url: str) -> None:
+        from tornado.websocket import websocket_connect  # required by ipykernel, so always installed
+
+        self._conn = await websocket_connect(url, on_message_callback=self._receive,
+                                             max_message_size=512 * 2**20, connect_timeout=30)
+
+    def _receive(self, message) -> None:
+        if message is None:  # closed
+            for future in self._pending.values():
+                if not future.done():
+                    future.set_exception(ConnectionError("DevTools connection closed"))
+            self._pending.clear()
+            return
+        data = json.loads(message)
+        if "id" in data:
+            future = self._pending.pop(data["id"], None)
+            if future is not None and not future.done():
+                if "error" in data:
+                    future.set_exception(RuntimeError(f"DevTools error: {data['error']}"))
+                else:
+                    future.set_result(data.get("result", {}))
+        else:
+            self.events.append(data)
+            self._changed.set()
+
+    async def send(self, method: str, params: dict | None = None, session: str | None = None,
+                   timeout: float = 60) -> dict:
+        self._next += 1
+        message = {"id": self._next, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        future = asyncio.get_running_loop().create_future()
+        self._pending[self._next] = future
+        await self._conn.write_message(json.dumps(message))
+        return await asyncio.wait_for(future, timeout)
+
+    async def changed(self, timeout: float) -> None:
+        """Wait until a new event arrives or ``timeout`` seconds pass."""
+        self._changed.clear()
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._changed.wait(), timeout)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+
+
+IMAGES_JS = """(async () => {
+  const images = Array.from(document.images);
+  const broken = [];
+  await Promise.all(images.map(async (img) => {
+    img.loading = "eager";  // lazy images below the fold load too
+    try { await img.decode(); } catch (e) {}
+    if (!img.complete || img.naturalWidth === 0) broken.push(img.currentSrc || img.src || img.outerHTML.slice(0, 160));
+  }));
+  return JSON.stringify({count: images.length, broken: broken, href: location.href});
+})()"""
+
+
+async def open_page(cdp: CDP, session: str, url: str, timeout: float = 30) -> tuple[list[dict], str]:
+    """Navigate and wait until the page (and any redirect) has loaded and the network is quiet.
+    Returns the events of this page and a problem ("" when it settled)."""
+    start = len(cdp.events)
+    result = await cdp.send("Page.navigate", {"url": url}, session)
+    if result.get("errorText"):
+        return cdp.events[start:], f"navigation failed: {result['errorText']}"
+    deadline = time.monotonic() + timeout
+    quiet_since = None
+    while time.monotonic() < deadline:
+        mine = [e for e in cdp.events[start:] if e.get("sessionId") == session]
+        methods = [e["method"] for e in mine]
+        navigated = [i for i, e in enumerate(mine) if e["method"] == "Page.frameNavigated"
+                     and not e["params"]["frame"].get("parentId")]
+        loaded = bool(navigated) and "Page.loadEventFired" in methods[navigated[-1]:]
+        started = {e["params"]["requestId"] for e in mine if e["method"] == "Network.requestWillBeSent"}
+        ended = {e["params"]["requestId"] for e in mine
+                 if e["method"] in ("Network.loadingFinished", "Network.loadingFailed")}
+        if loaded and not started - ended:
+            count = len(cdp.events)
+            quiet_since = quiet_since or (time.monotonic(), count)
+            if quiet_since[1] != count:
+                quiet_since = (time.monotonic(), count)
+            elif time.monotonic() - quiet_since[0] >= 0.5:
+                return [e for e in cdp.events[start:] if e.get("sessionId") == session], ""
+        else:
+            quiet_since = None
+        await cdp.changed(0.1)
+    return [e for e in cdp.events[start:] if e.get("sessionId") == session], f"did not finish loading in {timeout} s"
+
+
+def event_problems(events: list[dict], base: str) -> list[str]:
+    """Local requests that failed, JavaScript exceptions and console errors among a page's events."""
+    problems = []
+    for event in events:
+        method, params = event["method"], event["params"]
+        if method == "Network.responseReceived":
+            response = params["response"]
+            if (response["url"].startswith(base) and response["status"] >= 400
+                    and urlsplit(response["url"]).path not in BROWSER_OWN):
+                problems.append(f"HTTP {response['status']} for {response['url'][len(base) - 1:]}")
+        elif method == "Network.loadingFailed" and not params.get("canceled"):
+            request = next((e["params"]["request"]["url"] for e in events
+                            if e["method"] == "Network.requestWillBeSent"
+                            and e["params"]["requestId"] == params["requestId"]), "")
+            if request.startswith(base):
+                problems.append(f"failed to load {request[len(base) - 1:]}: {params.get('errorText')}")
+        elif method == "Runtime.exceptionThrown":
+            details = params["exceptionDetails"]
+            text = (details.get("exception") or {}).get("description") or details.get("text")
+            problems.append(f"JavaScript exception at {details.get('url', '?')}:{details.get('lineNumber')}: {text}")
+        elif method == "Runtime.consoleAPICalled" and params["type"] in ("error", "assert"):
+            text = " ".join(str(arg.get("value", arg.get("description", ""))) for arg in params["args"])
+            problems.append(f"console.{params['type']}: {text}")
+        elif method == "Log.entryAdded":
+            entry = params["entry"]
+            # network errors are reported above (local) or irrelevant (external, offline CI)
+            if entry["level"] == "error" and entry.get("source") != "network":
+                problems.append(f"browser error ({entry.get('source')}): {entry['text']}")
+    return problems
+
+
+async def browse(ws_url: str, base: str, pages: list[tuple[str, str | None]], shots: Path) -> dict[str, list[str]]:
+    """Open each (relative URL, screenshot name or None) in one tab; problems per page."""
+    cdp = CDP()
+    await cdp.connect(ws_url)
+    problems: dict[str, list[str]] = {}
+    try:
+        target = await cdp.send("Target.createTarget", {"url": "about:blank"})
+        session = (await cdp.send("Target.attachToTarget",
+                                  {"targetId": target["targetId"], "flatten": True}))["sessionId"]
+        for domain in ("Page", "Runtime", "Network", "Log"):
+            await cdp.send(f"{domain}.enable", {}, session)
+        await cdp.send("Network.setCacheDisabled", {"cacheDisabled": True}, session)
+        await cdp.send("Emulation.setDeviceMetricsOverride", {"width": VIEWPORT[0], "height": VIEWPORT[1],
+                                                              "deviceScaleFactor": 1, "mobile": False}, session)
+        for rel, shot in pages:
+            events, problem = await open_page(cdp, session, urljoin(base, rel))
+            found = [problem] if problem else []
+            found += event_problems(events, base)
+            result = await cdp.send("Runtime.evaluate", {"expression": IMAGES_JS, "awaitPromise": True,
+                                                         "returnByValue": True}, session)
+            if "exceptionDetails" in result:
+                found.append(f"image check failed: {result['exceptionDetails'].get('text')}")
+            else:
+                images = json.loads(result["result"]["value"])
+                found += [f"image does not load (naturalWidth 0): {src}" for src in images["broken"]]
+            if shot:
+                metrics = await cdp.send("Page.getLayoutMetrics", {}, session)
+                height = min(int(metrics["cssContentSize"]["height"]), 12000)
+                png = await cdp.send("Page.captureScreenshot", {
+                    "format": "png", "captureBeyondViewport": True,
+                    "clip": {"x": 0, "y": 0, "width": VIEWPORT[0], "height": max(height, 1), "scale": 1}}, session)
+                (shots / shot).write_bytes(base64.b64decode(png["data"]))
+            problems[rel] = found
+        await cdp.send("Target.closeTarget", {"targetId": target["targetId"]})
+    finally:
+        cdp.close()
+    return problems
+
+
+# --------------------------------------------------------------------------------------------------
+# Tests
+
+
+@pytest.fixture(scope="module")
+def html(built_book) -> Path:
+    assert (built_book.html / "index.html").is_file(), "the book did not build:\n" + built_book.log[-3000:]
+    return built_book.html.resolve()
+
+
+def test_every_listed_document_has_a_page(html):
+    names = listed_docnames(html)
+    assert "intro" in names and any(n.startswith("chapters/") for n in names), names
+    missing = [n for n in names if not (html / f"{n}.html").is_file()]
+    assert not missing, f"listed by the build but no page written: {missing}"
+
+
+def test_local_links_anchors_assets_and_figures(html):
+    problems = static_problems(html)
+    assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs Debian's package)")
+def test_every_page_in_headless_chromium(html, tmp_path):
+    pages = [(p.relative_to(html).as_posix(), screenshot_name(html, p)) for p in book_pages(html)]
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True)
+    with serve(html) as (base, requests), chromium(tmp_path / "profile") as ws_url:
+        problems = asyncio.run(asyncio.wait_for(browse(ws_url, base, pages, SCREENSHOTS), 60 + 20 * len(pages)))
+    # every request the server answered, whoever made it
+    refused = sorted({f"{path} -> {code}" for path, code in requests
+                      if code >= 400 and urlsplit(path).path not in BROWSER_OWN})
+    report = [f"{page}: {p}" for page, found in problems.items() for p in found]
+    report += [f"server answered {r}" for r in refused]
+    assert len(problems) == len(pages)
+    assert not report, f"{len(report)} problem(s) in the browser:\n" + "\n".join(report)
+    shots = sorted(p.name for p in SCREENSHOTS.glob("*.png"))
+    assert "intro.png" in shots and any(s.startswith("chapters--") for s in shots), shots
