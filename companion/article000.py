@@ -302,14 +302,3 @@ def sigma_convergence() -> pd.DataFrame:
            .agg(n="count", mean="mean", sd=lambda s: float(np.std(s, ddof=1))).reset_index())
     out["cv"] = 100 * out["sd"] / out["mean"]
     return out.sort_values(["country", "year"]).reset_index(drop=True)
-
-
-def enable_figure_output() -> None:
-    """Register IPython's PNG formatter for matplotlib figures in the running kernel.
-
-    Workaround: ``figures.use_style()`` switches to the Agg backend, under which IPython stores only a
-    text repr for a glued figure, so ``{glue:figure}`` renders "<Figure size ...>" instead of the image.
-    The proper fix belongs in ``companion.figures`` (reported); this is harmless once that is fixed.
-    """
-    from matplotlib_inline.backend_inline import set_matplotlib_formats
-    set_matplotlib_formats("png")

@@ -33,9 +33,22 @@ BOOK_VERSION = _version("companion")
 
 
 def use_style() -> None:
-    """The book's plot style (fonts, sizes, colours, deterministic SVG output)."""
-    matplotlib.use("Agg")
+    """The book's plot style (fonts, sizes, colours, deterministic SVG output).
+
+    In a notebook kernel it also makes sure figures are stored as PNG, so that a glued figure shows
+    as an image in the book (not as "<Figure size ...>"); elsewhere (scripts, tests) it draws with Agg.
+    """
     plt.style.use(STYLE)
+    try:
+        from IPython import get_ipython
+        shell = get_ipython()
+    except ImportError:
+        shell = None
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+        set_matplotlib_formats("png")
+    else:
+        matplotlib.use("Agg")
 
 
 def _base_url() -> str:
