@@ -28,3 +28,16 @@ def test_every_code_cell_is_stored_executed(path):
     assert not errors, f"{path.name}: cells {errors} stored an error"
     streams = [i for i, c in code for o in c.get("outputs", []) if o.get("name") == "stderr"]
     assert not streams, f"{path.name}: cells {streams} wrote to stderr (a warning leaked into the book)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_glued_figures_are_stored_as_images(path):
+    """A glued figure stored only as "<Figure size ...>" text would show as that text in the book."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for i, cell in enumerate(nb["cells"]):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            text = "".join(data.get("application/papermill.record/text/plain", ""))
+            if text.startswith("<Figure"):
+                assert "application/papermill.record/image/png" in data, (
+                    f"{path.name}: cell {i} glues a figure without its PNG (call figures.use_style() first)")
