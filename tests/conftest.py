@@ -24,7 +24,8 @@ def real_mirror() -> Path:
     return Path(value)
 
 
-BUILD = ROOT / "_build" / "test"
+# where the test session builds the book; override to keep concurrent sessions apart
+BUILD = Path(os.environ.get("COMPANION_TEST_BUILD") or ROOT / "_build" / "test")
 
 
 @dataclass
