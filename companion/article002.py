@@ -14,34 +14,13 @@ import pandas as pd
 import statsmodels.api as sm
 
 from . import egov, freedomhouse, published
-from .ledger import Recomputed, not_checkable, recomputes as _register, verdict
-
-_MINE: dict = {}
-
-
-def recomputes(claim_id: str):
-    """Register with the ledger, and keep our own list so that a notebook can show exactly this
-    article's rows without computing every other article's claims."""
-    def register(fn):
-        _MINE[claim_id] = fn
-        return _register(claim_id)(fn)
-    return register
-
+from . import ledger
+from .ledger import Recomputed, not_checkable, recomputes
 
 def claims_table(claim_ids=None) -> pd.DataFrame:
-    """Published beside recomputed, with the verdict, for this article's text claims (same functions
-    and the same :func:`companion.ledger.verdict` as ``python -m companion claims``)."""
-    rows = []
-    for claim in published.claims().itertuples(index=False):
-        if claim.article != "002" or (claim_ids is not None and claim.claim_id not in claim_ids):
-            continue
-        result = _MINE[claim.claim_id]()
-        tolerance = None if pd.isna(claim.tolerance) else float(claim.tolerance)
-        decided, difference = verdict(claim.published, result.value, tolerance)
-        rows.append({"claim_id": claim.claim_id, "published": claim.published, "unit": claim.unit,
-                     "recomputed": result.value, "tolerance": tolerance, "verdict": decided,
-                     "note": result.note})
-    return pd.DataFrame(rows, dtype=object).sort_values("claim_id").reset_index(drop=True)
+    """This article's text claims (or the ones named), published beside recomputed with the verdict:
+    the ledger's own rows, computed only for the claims asked for."""
+    return ledger.text_claims(claim_ids, prefix="002-").sort_values("claim_id").reset_index(drop=True)
 
 CHAPTER = "chapters/institutions-egov"
 NB_RANKS = f"{CHAPTER}/01_egdi_ranks.ipynb"

@@ -31,32 +31,12 @@ KZ, UK, WORLD = "KAZ", "GBR", "WLD"
 # was written in late 2019 or 2020: it could have seen the national series up to 2018 (2019 at most).
 LAST_YEAR_SEEN = 2018
 
-COMPUTATIONS: dict = {}
-
-
-def recomputes(claim_id: str):
-    """``ledger.recomputes``, also kept in this module's registry for :func:`claim_rows`."""
-    def register(fn):
-        COMPUTATIONS[claim_id] = fn
-        return ledger.recomputes(claim_id)(fn)
-    return register
+recomputes = ledger.recomputes
 
 
 def claim_rows(prefix: str = "004-") -> pd.DataFrame:
-    """This article's ledger rows whose id starts with ``prefix``: published beside recomputed, with
-    the ledger's own verdict function (so the notebooks and ``python -m companion claims`` agree).
-    Columns: claim_id, published, unit, recomputed, difference, tolerance, verdict, note.
-    """
-    rows = []
-    claims = published.claims()
-    for claim in claims[claims["claim_id"].str.startswith(prefix)].itertuples(index=False):
-        result = COMPUTATIONS[claim.claim_id]()
-        tolerance = None if pd.isna(claim.tolerance) else float(claim.tolerance)
-        decided, difference = ledger.verdict(claim.published, result.value, tolerance)
-        rows.append({"claim_id": claim.claim_id, "published": claim.published, "unit": claim.unit,
-                     "recomputed": result.value, "difference": difference, "tolerance": tolerance,
-                     "verdict": decided, "note": result.note})
-    return pd.DataFrame(rows).sort_values("claim_id").reset_index(drop=True)
+    """This article's ledger rows whose id starts with ``prefix``, computed only for those claims."""
+    return ledger.text_claims(prefix=prefix).sort_values("claim_id").reset_index(drop=True)
 
 # ---------------------------------------------------------------------------------------------
 # Figure 1: share of Internet users in Kazakhstan (national SDG 17.8.1 beside ITU / World Bank)

@@ -145,11 +145,22 @@ def table_claims(name: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def text_claims() -> pd.DataFrame:
-    """One ledger row per claim of ``claims.csv``; a claim with no registered computation is an error."""
+def text_claims(claim_ids=None, prefix: str | None = None) -> pd.DataFrame:
+    """One ledger row per claim of ``claims.csv``; a claim with no registered computation is an error.
+
+    ``claim_ids`` or ``prefix`` select claims, so that a notebook computes only the claims it shows.
+    """
     _load_registrations()
     rows = []
-    for claim in published.claims().itertuples(index=False):
+    claims = published.claims()
+    if claim_ids is not None:
+        missing = sorted(set(claim_ids) - set(claims["claim_id"]))
+        if missing:
+            raise LookupError(f"no such claims in data/published/claims.csv: {missing}")
+        claims = claims[claims["claim_id"].isin(list(claim_ids))]
+    if prefix is not None:
+        claims = claims[claims["claim_id"].str.startswith(prefix)]
+    for claim in claims.itertuples(index=False):
         if claim.claim_id not in _CLAIMS:
             raise LookupError(f"claim {claim.claim_id} in data/published/claims.csv has no computation: "
                               f"register one with @recomputes({claim.claim_id!r}) in companion/article{claim.article}.py")
