@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from . import kazstat
-from .ledger import Recomputed, recomputes, recomputes_table
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from . import kazstat, ons, published
+from .ledger import Recomputed, not_checkable, recomputes, recomputes_table
 
 CHAPTER = "chapters/participation-uk-kz"
 TABLE1A_NOTEBOOK = f"{CHAPTER}/01_table1a_kz_regions.ipynb"
@@ -29,14 +35,8 @@ def kz_share_2020() -> Recomputed:
 # --------------------------------------------------------------------------------------------------
 # Table 1 b) (UK regions) and the claims of the text.
 
-from dataclasses import dataclass  # noqa: E402
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import statsmodels.api as sm  # noqa: E402
 
-from . import ons, published  # noqa: E402
-from .ledger import not_checkable  # noqa: E402
 
 TABLE1B_NOTEBOOK = f"{CHAPTER}/02_table1b_uk_regions.ipynb"
 CLAIMS_NOTEBOOK = f"{CHAPTER}/03_text_claims.ipynb"
