@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import published
 from .sources import fetch
-from .validate import check_frame
+from .validate import check_frame, read_csv
 
 EDITIONS = (2003, 2004, 2005, 2008, 2010, 2012, 2014, 2016, 2018, 2020, 2022)
 EXTENSION = 2024  # uploader-modified copy only
@@ -64,7 +64,7 @@ def edition(year: int) -> pd.DataFrame:
 def _edition(year: int) -> pd.DataFrame:
     key = source_key(year)
     renames = RENAMED_2024 if year == EXTENSION else ORIGINAL_COLUMNS
-    raw = pd.read_csv(fetch(key), dtype={"Country Name": "string", "Country": "string"})
+    raw = read_csv(fetch(key), key, dtype={"Country Name": "string", "Country": "string"})
     spec = {col: "str" if new == "country" else ("int" if new == "survey_year" else "float")
             for col, new in renames.items()}
     check_frame(raw, key, columns=spec)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import published
 from .sources import fetch
-from .validate import check_frame
+from .validate import SchemaError, check_frame
 
 RATINGS_KEY = "fh_ratings_1973_2024"
 SCORES_KEY = "fh_scores_2003_2024"
@@ -29,7 +29,11 @@ STATUS_NAMES = {"F": "Free", "PF": "Partly Free", "NF": "Not Free"}
 
 @functools.cache  # read each sheet once per process; the rows are tuples, never mutated
 def _sheet_rows(key: str, sheet: str) -> tuple[tuple, ...]:
-    book = openpyxl.load_workbook(fetch(key), read_only=True, data_only=True)
+    path = fetch(key)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile and friends: truncated or not an xlsx file
+        raise SchemaError(f"data file {key!r}: not a readable Excel workbook ({type(exc).__name__}: {exc})") from exc
     try:
         if sheet not in book.sheetnames:
             raise KeyError(f"data file {key!r}: no sheet {sheet!r}; it has {book.sheetnames}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .sources import fetch
-from .validate import check_frame
+from .validate import check_frame, read_csv
 
 VINTAGE = "OWID 2021"
 SHARE_KEY = "owid_internet_share_2021"
@@ -19,7 +19,7 @@ USERS_COLUMN = "Number of internet users (OWID based on WB & UN)"
 
 
 def _read(key: str, value_column: str, value: str, high: float) -> pd.DataFrame:
-    raw = pd.read_csv(fetch(key), dtype={"Entity": "string", "Code": "string"})
+    raw = read_csv(fetch(key), key, dtype={"Entity": "string", "Code": "string"})
     check_frame(raw, key, columns={"Entity": "str", "Code": "str", "Year": "int", value_column: "float"},
                 unique=["Entity", "Year"], not_null=["Entity", "Year"])
     frame = pd.DataFrame({"entity": raw["Entity"].astype(str), "code": raw["Code"],

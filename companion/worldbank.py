@@ -20,7 +20,7 @@ import csv
 import pandas as pd
 
 from .sources import fetch
-from .validate import SchemaError, check_frame
+from .validate import SchemaError, check_frame, read_csv
 
 INTERNET_KEY = "wb_internet_share"
 META_KEY = "wb_internet_country_meta"
@@ -52,7 +52,7 @@ def internet_share() -> pd.DataFrame:
 
     Columns: country_code, country, year, share (%), vintage. Sorted by code and year.
     """
-    raw = pd.read_csv(fetch(INTERNET_KEY), encoding="utf-8-sig")
+    raw = read_csv(fetch(INTERNET_KEY), INTERNET_KEY, encoding="utf-8-sig")
     check_frame(raw, INTERNET_KEY, columns={c: "str" for c in _ID_COLUMNS} | {"2017": "float"},
                 unique=["Country Code"])
     codes = set(raw["Indicator Code"].dropna())
@@ -69,7 +69,7 @@ def internet_share() -> pd.DataFrame:
 
 def country_meta() -> pd.DataFrame:
     """Code, name, region and income group; ``is_aggregate`` is True where the file gives no region."""
-    raw = pd.read_csv(fetch(META_KEY), encoding="utf-8-sig", dtype=str)
+    raw = read_csv(fetch(META_KEY), META_KEY, encoding="utf-8-sig", dtype=str)
     check_frame(raw, META_KEY, columns={"Country Code": "str", "Region": "str", "IncomeGroup": "str",
                                         "TableName": "str"}, unique=["Country Code"])
     frame = pd.DataFrame({"country_code": raw["Country Code"], "country": raw["TableName"],
@@ -87,7 +87,7 @@ def population(vintage: str) -> pd.DataFrame:
     if vintage not in POPULATION_KEYS:
         raise KeyError(f"unknown population vintage {vintage!r}; known: {', '.join(POPULATION_KEYS)}")
     key = POPULATION_KEYS[vintage]
-    raw = pd.read_csv(fetch(key), encoding="utf-8-sig")
+    raw = read_csv(fetch(key), key, encoding="utf-8-sig")
     check_frame(raw, key, columns={"Country Name": "str", "Country Code": "str", "Year": "int",
                                    "Value": "float"}, unique=["Country Code", "Year"])
     frame = pd.DataFrame({"country_code": raw["Country Code"], "country": raw["Country Name"],
@@ -119,7 +119,7 @@ def age_shares() -> pd.DataFrame:
         if vintage != AGE_SHARE_VINTAGE:
             raise SchemaError(f"data file {key!r}: column 'Last Updated Date' breaks the rule "
                               f"'vintage {AGE_SHARE_VINTAGE}': found {vintage!r}")
-        raw = pd.read_csv(path, encoding="utf-8-sig", skiprows=4)
+        raw = read_csv(path, key, encoding="utf-8-sig", skiprows=4)
         raw = raw.loc[:, ~raw.columns.astype(str).str.startswith("Unnamed")]
         check_frame(raw, key, columns={c: "str" for c in _ID_COLUMNS} | {"2019": "float"},
                     unique=["Country Code"])

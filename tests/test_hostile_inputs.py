@@ -84,3 +84,49 @@ def test_trailing_space_in_region_code_is_handled(hostile):
 
 def kazstat_text() -> str:
     return sources.fetch(KEY).read_text(encoding="utf-8")
+
+
+# Every loader module: a broken file (empty, wrong encoding, not a workbook, renamed column) fails
+# with a SchemaError naming its data key, never a bare pandas or zipfile traceback.
+LOADERS = [
+    ("worldbank", "internet_share", (), "wb_internet_share"),
+    ("worldbank", "population", ("2023-03-30",), "wb_population_2023"),
+    ("owid", "internet_share", (), "owid_internet_share_2021"),
+    ("egov", "edition", (2020,), "egov_2020"),
+    ("freedomhouse", "scores", (), "fh_scores_2003_2024"),
+    ("ons", "sdg_internet_share", (), "uk_sdg_17_8_1"),
+    ("ons", "regional_share", (), "uk_ons_internet_users_2020"),
+]
+
+
+def _broken(variant: str, original: bytes) -> bytes:
+    """A broken variant of a raw file. Workbooks (zip files) have no encoding or header line to
+    break: for them the two variants are a cut-off file (100 bytes, or half of it)."""
+    workbook = original.startswith(b"PK")
+    if variant == "empty":
+        return b""
+    if variant == "utf-16":
+        return original[:100] if workbook else original.decode("utf-8-sig").encode("utf-16")
+    if variant == "header":  # commas become semicolons in the first lines: the columns are gone
+        return original[: len(original) // 2] if workbook else original.replace(b",", b";", 40)
+    raise ValueError(variant)
+
+
+@pytest.mark.parametrize("variant", ["empty", "utf-16", "header"])
+@pytest.mark.parametrize("module_name, function, args, key", LOADERS, ids=lambda v: v if isinstance(v, str) else None)
+def test_every_loader_names_its_key_on_a_broken_file(monkeypatch, tmp_path, module_name, function, args, key, variant):
+    import importlib
+    module = importlib.import_module(f"companion.{module_name}")
+    if not hasattr(module, function):
+        pytest.fail(f"companion.{module_name} has no {function}()")
+    original = sources.fetch(key)
+    copy = tmp_path / original.name
+    copy.write_bytes(_broken(variant, original.read_bytes()))
+    real_fetch = module.fetch
+    monkeypatch.setattr(module, "fetch", lambda k: copy if k == key else real_fetch(k))
+    for cached in (getattr(module, name) for name in dir(module)):
+        if hasattr(cached, "cache_clear"):
+            cached.cache_clear()
+    with pytest.raises(SchemaError) as err:
+        getattr(module, function)(*args)
+    assert key in str(err.value)
