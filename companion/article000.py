@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
-from . import kazstat, ons, published
+from . import kazstat, ons, published, schemas
 from .ledger import Recomputed, not_checkable, recomputes, recomputes_table
 
 CHAPTER = "chapters/participation-uk-kz"
@@ -218,10 +217,7 @@ for _claim in ("000-social-izzard-retweets", "000-social-robertsonsteff-tweets",
 def evoting_milestones() -> pd.DataFrame:
     """The e-voting milestones the article names (``data/published/evoting_milestones_000.csv``)."""
     frame = published.table("evoting_milestones_000")
-    from .validate import check_frame
-    check_frame(frame, "evoting_milestones_000",
-                columns={"country": "str", "start_year": "int", "end_year": "int", "event": "str", "basis": "str"},
-                ranges={"start_year": (1990, 2030), "end_year": (1990, 2030)}, not_null=["event", "line_in_text_copy"])
+    frame = schemas.check(frame, schemas.EVOTING_MILESTONES, "evoting_milestones_000")
     if not (frame["basis"] == "as stated in the article").all():
         raise ValueError("every e-voting milestone must be marked 'as stated in the article'")
     return frame.sort_values(["start_year", "start_month", "country", "event"], na_position="first").reset_index(drop=True)
@@ -273,8 +269,10 @@ class Beta:
 
     def band(self, points: int = 50) -> pd.DataFrame:
         """Fitted line and 95 % confidence band for the mean change over the observed range."""
+        from statsmodels.tools.tools import add_constant
+
         grid = np.linspace(self.data["start_share"].min(), self.data["start_share"].max(), points)
-        pred = self.fit.get_prediction(sm.add_constant(grid, has_constant="add")).summary_frame(alpha=0.05)
+        pred = self.fit.get_prediction(add_constant(grid, has_constant="add")).summary_frame(alpha=0.05)
         return pd.DataFrame({"start_share": grid, "fitted": pred["mean"].to_numpy(),
                              "ci_low": pred["mean_ci_lower"].to_numpy(), "ci_high": pred["mean_ci_upper"].to_numpy()})
 
@@ -284,10 +282,13 @@ def beta_convergence(start: int, end: int) -> Beta:
 
     Only areas reported in both years enter (codes are stable within each window used here).
     """
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
+
     wide = kz_areas_wide()[[start, end]].dropna()
     data = pd.DataFrame({"area_code": wide.index, "start_share": wide[start].to_numpy(),
                          "change": (wide[end] - wide[start]).to_numpy()}).sort_values("area_code").reset_index(drop=True)
-    fit = sm.OLS(data["change"], sm.add_constant(data["start_share"])).fit()
+    fit = OLS(data["change"], add_constant(data["start_share"])).fit()
     return Beta(start, end, data, fit)
 
 

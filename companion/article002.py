@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from . import egov, freedomhouse, published
 from . import ledger
@@ -245,9 +244,12 @@ def unmatched(year: int) -> list[str]:
 
 def fit(year: int, cov_type: str = "HC3"):
     """OLS of EGDI on the FH total (statsmodels), heteroskedasticity-robust (HC3) standard errors."""
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
+
     data = egdi_with_freedom(year)
-    X = sm.add_constant(data["fh_total"].astype(float))
-    return sm.OLS(data["egdi"].astype(float), X).fit(cov_type=cov_type), data
+    X = add_constant(data["fh_total"].astype(float))
+    return OLS(data["egdi"].astype(float), X).fit(cov_type=cov_type), data
 
 
 def bands(year: int, grid_points: int = 101, alpha: float = 0.05) -> pd.DataFrame:

@@ -12,8 +12,6 @@ import math
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
 
 from . import kazstat, ledger, owid, published, worldbank
 from .ledger import Recomputed, not_checkable
@@ -351,9 +349,13 @@ def fit_logistic(data: pd.DataFrame, cov_type: str = "HC0"):
     Quasi-maximum likelihood (Papke and Wooldridge 1996): the mean is logistic in time; the binomial
     variance is not assumed, so standard errors are the robust sandwich (``cov_type`` HC0).
     """
-    exog = sm.add_constant(data["year"].to_numpy(dtype=float) - CENTRE)
-    model = sm.GLM(data["share"].to_numpy(dtype=float), exog,
-                   family=sm.families.Binomial(link=sm.families.links.Logit()))
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
+    from statsmodels.tools.tools import add_constant
+
+    exog = add_constant(data["year"].to_numpy(dtype=float) - CENTRE)
+    model = GLM(data["share"].to_numpy(dtype=float), exog,
+                family=families.Binomial(link=families.links.Logit()))
     return model.fit(cov_type=cov_type)
 
 
@@ -382,6 +384,8 @@ def diffusion_table(cov_type: str = "HC0") -> pd.DataFrame:
     method. Columns: series, first_year, last_year, n, growth_rate, growth_low, growth_high,
     midpoint, midpoint_se, midpoint_low, midpoint_high.
     """
+    from scipy import stats
+
     data = model_data()
     z = stats.norm.ppf(0.975)
     rows = []
@@ -402,6 +406,8 @@ def lag_table(shares=(0.25, 0.5, 0.75, 0.9), leader: str = "United Kingdom (ITU)
     (the two fits are independent, so their variances add). Columns: follower, share, year_leader,
     year_follower, lag, lag_low, lag_high.
     """
+    from scipy import stats
+
     results = fits(cov_type)
     z = stats.norm.ppf(0.975)
     rows = []
@@ -421,9 +427,12 @@ def fitted_curves(first: int = 1995, last: int = 2030, cov_type: str = "HC0") ->
 
     Columns: series, year, fitted, lower, upper (fractions).
     """
+    from scipy import stats
+    from statsmodels.tools.tools import add_constant
+
     z = stats.norm.ppf(0.975)
     years = np.arange(first, last + 1)
-    exog = sm.add_constant(years.astype(float) - CENTRE)
+    exog = add_constant(years.astype(float) - CENTRE)
     rows = []
     for name, result in fits(cov_type).items():
         eta = exog @ np.asarray(result.params)

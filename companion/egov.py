@@ -15,13 +15,13 @@ Regional groupings come from ``data/mappings/un_m49_asia_oceania.csv`` (UN M49 r
 
 from __future__ import annotations
 
-import functools
 
 import pandas as pd
 
 from . import published
-from .sources import fetch
-from .validate import check_frame, read_csv
+from .sources import fetch, loader
+from . import schemas
+from .validate import read_csv
 
 EDITIONS = (2003, 2004, 2005, 2008, 2010, 2012, 2014, 2016, 2018, 2020, 2022)
 EXTENSION = 2024  # uploader-modified copy only
@@ -57,17 +57,15 @@ def edition(year: int) -> pd.DataFrame:
     ``rank`` is a nullable integer (missing where the edition ranked no value); ``modified`` is True
     only for the 2024 uploader-modified copy.
     """
-    return _edition(year).copy()
+    return _edition(year)
 
 
-@functools.cache
+@loader(keys_of=lambda year: [source_key(year)])
 def _edition(year: int) -> pd.DataFrame:
     key = source_key(year)
     renames = RENAMED_2024 if year == EXTENSION else ORIGINAL_COLUMNS
     raw = read_csv(fetch(key), key, dtype={"Country Name": "string", "Country": "string"})
-    spec = {col: "str" if new == "country" else ("int" if new == "survey_year" else "float")
-            for col, new in renames.items()}
-    check_frame(raw, key, columns=spec)
+    raw = schemas.check(raw, schemas.egdi_raw(renames), key)
     frame = raw[list(renames)].rename(columns=renames)
     frame["country"] = frame["country"].astype("string").str.strip()
     frame["rank"] = frame["rank"].astype("Int64")
@@ -75,8 +73,7 @@ def _edition(year: int) -> pd.DataFrame:
     frame["modified"] = year == EXTENSION
     frame["source_key"] = key
     frame = frame[COLUMNS]
-    check_frame(frame, key, ranges={"egdi": (0, 1), "rank": (1, 193), "survey_year": (year, year)},
-                unique=["country"], not_null=["country", "egdi"])
+    frame = schemas.check(frame, schemas.egdi(year), key)
     return frame.sort_values("country").reset_index(drop=True)
 
 
@@ -96,10 +93,7 @@ def region_mapping() -> pd.DataFrame:
     """UN M49 regions Asia (142) and Oceania (009): country (as the EGDI files spell it), region,
     m49 code, sub-region."""
     mapping = published.mapping("un_m49_asia_oceania")
-    check_frame(mapping, "un_m49_asia_oceania",
-                columns={"country": "str", "region": "str", "m49": "int", "sub_region": "str"},
-                unique=["country"], not_null=["country", "region", "sub_region"])
-    return mapping
+    return schemas.check(mapping, schemas.UN_M49, "un_m49_asia_oceania")
 
 
 def _asia(m: pd.DataFrame) -> pd.DataFrame:

@@ -6,13 +6,15 @@ import pandas as pd
 import yaml
 
 from . import published
-from .sources import fetch
-from .validate import check_frame, read_csv
+from .sources import fetch, loader
+from . import schemas
+from .validate import read_csv
 
 NATIONAL = "KZ"  # our code for the whole-country rows, which carry no REF_AREA in the file
 NATIONAL_NAME = "Kazakhstan (whole country)"
 
 
+@loader(keys_of=lambda lang="en": [f"kz_ref_area_{lang}"])
 def area_names(lang: str = "en") -> dict[str, str]:
     """REF_AREA code -> area name, from the platform's code list (``en`` or ``ru``)."""
     names = yaml.safe_load(fetch(f"kz_ref_area_{lang}").read_text(encoding="utf-8"))
@@ -20,6 +22,7 @@ def area_names(lang: str = "en") -> dict[str, str]:
     return {**names, NATIONAL: NATIONAL_NAME}
 
 
+@loader("kz_sdg_17_8_1", "kz_ref_area_en")
 def internet_share() -> pd.DataFrame:
     """Share of individuals using the Internet (SDG 17.8.1), %, totals only.
 
@@ -29,8 +32,7 @@ def internet_share() -> pd.DataFrame:
     """
     key = "kz_sdg_17_8_1"
     raw = read_csv(fetch(key), key, dtype={"URBANISATION": "string", "SEX": "string", "REF_AREA": "string"})
-    check_frame(raw, key, columns={"Year": "int", "UNIT_MEASURE": "str", "URBANISATION": "str",
-                                   "SEX": "str", "REF_AREA": "str", "Value": "float"})
+    raw = schemas.check(raw, schemas.KZ_SDG_RAW, key)
     totals = raw[raw["URBANISATION"].isna() & raw["SEX"].isna()]
     frame = pd.DataFrame({
         "year": totals["Year"].astype(int),
@@ -39,8 +41,7 @@ def internet_share() -> pd.DataFrame:
     })
     frame["area"] = frame["area_code"].map(area_names())
     frame = frame[["year", "area_code", "area", "share"]]
-    check_frame(frame, key, ranges={"share": (0, 100), "year": (2000, 2030)},
-                unique=["year", "area_code"], not_null=["area", "share"])
+    frame = schemas.check(frame, schemas.KZ_SHARES, key)
     return frame.sort_values(["year", "area_code"]).reset_index(drop=True)
 
 

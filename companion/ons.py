@@ -13,8 +13,9 @@ import functools
 
 import pandas as pd
 
-from .sources import fetch
-from .validate import SchemaError, check_frame, read_csv, read_excel
+from .sources import fetch, loader
+from . import schemas
+from .validate import SchemaError, read_csv, read_excel
 
 WORKBOOK = "uk_ons_internet_users_2020"
 SDG = "uk_sdg_17_8_1"
@@ -25,14 +26,14 @@ UK = "UK"  # our code for the whole-country row
 
 
 def _sheet(sheet: str) -> tuple[tuple, ...]:
-    """All rows of one worksheet as tuples of cell values (openpyxl, values not formulas)."""
+    """All rows of one worksheet as tuples of cell values (calamine: cached values, not formulas)."""
     path = fetch(WORKBOOK)
     return _read_sheet(str(path), path.stat().st_mtime_ns, sheet)
 
 
 @functools.lru_cache(maxsize=32)
 def _read_sheet(path: str, mtime_ns: int, sheet: str) -> tuple[tuple, ...]:
-    raw = read_excel(path, WORKBOOK, sheet_name=sheet, header=None, engine="openpyxl", dtype=object)
+    raw = read_excel(path, WORKBOOK, sheet_name=sheet, header=None, engine="calamine", dtype=object)
     return tuple(tuple(None if pd.isna(v) else v for v in row) for row in raw.itertuples(index=False))
 
 
@@ -59,6 +60,7 @@ def _locate_header(rows, sheet: str) -> tuple[int, dict[int, tuple[str, int]]]:
                       f"{sorted(GROUPS)} followed by a row of years': no such rows found")
 
 
+@loader(WORKBOOK)
 def read_table(sheet: str) -> pd.DataFrame:
     """One ONS table (sheet ``'1b'``, ``'5b'`` ...) as a long frame.
 
@@ -86,9 +88,7 @@ def read_table(sheet: str) -> pd.DataFrame:
             group, year = columns[j]
             records.append((k, code, label, section, group, year, float(value)))
     frame = pd.DataFrame(records, columns=["row", "code", "label", "section", "group", "year", "value"])
-    check_frame(frame, WORKBOOK, columns={"row": "int", "label": "str", "group": "str", "year": "int",
-                                          "value": "float"},
-                unique=["row", "group", "year"], not_null=["label", "value"])
+    frame = schemas.check(frame, schemas.ONS_TABLE, WORKBOOK)
     if not len(frame):
         raise SchemaError(f"data file {WORKBOOK!r}: sheet {sheet!r} breaks the rule 'at least one value row': none found")
     return frame
@@ -102,9 +102,7 @@ def adults(sheet: str = "1b") -> pd.DataFrame:
     frame = read_table(sheet)
     frame = frame.assign(category=frame["label"].str.replace(r"(?<=[A-Za-z])\d$", "", regex=True).str.strip())
     out = frame[["category", "section", "group", "year", "value"]]
-    limits = (0, 100) if sheet.endswith("b") else (0, 1e6)
-    check_frame(out, WORKBOOK, ranges={"value": limits, "year": (2011, 2020)},
-                unique=["category", "group", "year"], not_null=["category"])
+    out = schemas.check(out, schemas.ons_adults(100 if sheet.endswith("b") else 1e6), WORKBOOK)
     return out.sort_values(["category", "group", "year"]).reset_index(drop=True)
 
 
@@ -121,14 +119,14 @@ def regional_share() -> pd.DataFrame:
     frame = frame[is_uk | nuts1].assign(area_code=lambda d: d["code"].where(d["code"] != "", UK))
     out = pd.DataFrame({"year": frame["year"].astype(int), "area_code": frame["area_code"],
                         "area": frame["label"], "share": frame["value"]})
-    check_frame(out, WORKBOOK, ranges={"share": (0, 100), "year": (2014, 2020)},
-                unique=["year", "area_code"], not_null=["area"])
+    out = schemas.check(out, schemas.ONS_REGIONS, WORKBOOK)
     if out["area_code"].nunique() != 13:
         raise SchemaError(f"data file {WORKBOOK!r}: column 'area_code' breaks the rule 'UK and 12 NUTS1 "
                           f"regions in table 5B': found {sorted(out['area_code'].unique())}")
     return out.sort_values(["year", "area_code"]).reset_index(drop=True)
 
 
+@loader(SDG)
 def sdg_internet_share() -> pd.DataFrame:
     """UK SDG 17.8.1 CSV, totals for the UK and its 12 regions (no age, sex or other breakdown).
 
@@ -137,23 +135,23 @@ def sdg_internet_share() -> pd.DataFrame:
     breakdowns = ["Age", "Sex", "Disability status", "Ethnicity", "Ethnic group", "Employment status",
                   "Local Authority"]
     raw = read_csv(fetch(SDG), SDG, dtype={c: "string" for c in breakdowns + ["Region", "GeoCode"]})
-    check_frame(raw, SDG, columns={"Year": "int", "Region": "str", "Unit measure": "str", "Value": "float",
-                                   **{c: "str" for c in breakdowns}})
+    raw = schemas.check(raw, schemas.UK_SDG_RAW, SDG)
     totals = raw[raw[breakdowns].isna().all(axis=1)]
     out = pd.DataFrame({"year": totals["Year"].astype(int), "area": totals["Region"].fillna(UK).astype(str),
                         "share": totals["Value"].astype(float)})
-    check_frame(out, SDG, ranges={"share": (0, 100), "year": (2010, 2020)}, unique=["year", "area"])
+    out = schemas.check(out, schemas.UK_SDG_AREAS, SDG)
     return out.sort_values(["year", "area"]).reset_index(drop=True)
 
 
+@loader(SDG)
 def sdg_age_share() -> pd.DataFrame:
     """UK SDG 17.8.1 CSV, whole-UK rows by age band only. Columns: year, age, share (%)."""
     others = ["Sex", "Disability status", "Ethnicity", "Ethnic group", "Employment status", "Region",
               "Local Authority"]
     raw = read_csv(fetch(SDG), SDG, dtype={c: "string" for c in others + ["Age", "GeoCode"]})
-    check_frame(raw, SDG, columns={"Year": "int", "Age": "str", "Value": "float"})
+    raw = schemas.check(raw, schemas.UK_SDG_RAW, SDG)
     rows = raw[raw["Age"].notna() & raw[others].isna().all(axis=1)]
     out = pd.DataFrame({"year": rows["Year"].astype(int), "age": rows["Age"].astype(str),
                         "share": rows["Value"].astype(float)})
-    check_frame(out, SDG, ranges={"share": (0, 100)}, unique=["year", "age"])
+    out = schemas.check(out, schemas.UK_SDG_AGES, SDG)
     return out.sort_values(["year", "age"]).reset_index(drop=True)

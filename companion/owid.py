@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .sources import fetch
-from .validate import check_frame, read_csv
+from .sources import fetch, loader
+from . import schemas
+from .validate import read_csv
 
 VINTAGE = "OWID 2021"
 SHARE_KEY = "owid_internet_share_2021"
@@ -18,15 +19,14 @@ USERS_KEY = "owid_internet_users_2021"
 USERS_COLUMN = "Number of internet users (OWID based on WB & UN)"
 
 
+@loader(keys_of=lambda key, *rest: [key])
 def _read(key: str, value_column: str, value: str, high: float) -> pd.DataFrame:
     raw = read_csv(fetch(key), key, dtype={"Entity": "string", "Code": "string"})
-    check_frame(raw, key, columns={"Entity": "str", "Code": "str", "Year": "int", value_column: "float"},
-                unique=["Entity", "Year"], not_null=["Entity", "Year"])
+    raw = schemas.check(raw, schemas.OWID_RAW.add_columns({value_column: schemas.number()}), key)
     frame = pd.DataFrame({"entity": raw["Entity"].astype(str), "code": raw["Code"],
                           "year": raw["Year"].astype(int), value: raw[value_column].astype(float)})
     frame["vintage"] = VINTAGE
-    check_frame(frame, key, ranges={value: (0, high), "year": (1960, 2030)}, unique=["entity", "year"],
-                not_null=[value])
+    frame = schemas.check(frame, schemas.OWID_SHARE if value == "share" else schemas.OWID_USERS, key)
     return frame.sort_values(["entity", "year"]).reset_index(drop=True)
 
 

@@ -4,7 +4,8 @@ Every file is declared once in ``data/sources.yaml`` (publisher, page, version, 
 sha256 and its path inside the mirror). :func:`fetch` returns a local path to a verified copy:
 
 * pooch keeps the file in a git-ignored cache (``data/raw/`` or ``$COMPANION_DATA_CACHE``) and
-  checks its sha256 on every call; a cached copy that no longer matches is fetched again;
+  checks its sha256; a cached copy that no longer matches is fetched again. Within one process a
+  file is hashed again only when its size or modification time changed since it was verified;
 * with ``$COMPANION_DATA_MIRROR`` set to a local mirror folder (``.ci/run`` points it at
   ``../shared/data``) the file is copied from there instead of downloaded, with the same check;
 * a missing, truncated or altered file raises :class:`DataFileError`, naming the key, the path, the
@@ -21,6 +22,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterable
 
 import pooch
 import yaml
@@ -126,11 +128,24 @@ def _mirror_downloader(src: Source, mirror: Path):
     return copy
 
 
+def _identity(path: Path) -> tuple[str, int, int]:
+    """What tells one state of a file from another within a process: path, size, modification time."""
+    stat = path.stat()
+    return str(path), stat.st_size, stat.st_mtime_ns
+
+
+_VERIFIED: dict[tuple[str, str], tuple[str, int, int]] = {}  # (key, sha256) -> identity when verified
+
+
 def fetch(key: str) -> Path:
     """Local path of a verified copy of the raw file ``key`` (see the module docstring)."""
     src = source(key)
     mirror = mirror_dir()
     target_dir = cache_dir() / Path(src.path).parent
+    known = _VERIFIED.get((key, src.sha256))
+    target = target_dir / Path(src.path).name
+    if known and known[0] == str(target) and target.is_file() and _identity(target) == known:
+        return target
     downloader = _mirror_downloader(src, mirror) if mirror else None
     try:
         local = pooch.retrieve(url=src.url, known_hash=f"sha256:{src.sha256}",
@@ -152,7 +167,38 @@ def fetch(key: str) -> Path:
     actual = sha256_of(local)  # belt and braces: never hand out an unverified file
     if actual != src.sha256:
         raise _mismatch(src, local, actual, "Delete the cached file and fetch again.")
+    _VERIFIED[(key, src.sha256)] = _identity(local)
     return local
+
+
+def loader(*keys: str, keys_of: Callable[..., Iterable[str]] | None = None):
+    """Decorator for a loader that reads the raw files ``keys`` (or ``keys_of(*args)``): it runs once
+    per process for given arguments and given states of those files, and every caller gets a copy.
+
+    The files are fetched (so verified) on every call through the loader module's own ``fetch``; a
+    changed file (another path, size or modification time) is read again. ``wrapper.cache_clear()``
+    forgets everything.
+    """
+    def decorate(func):
+        memo: dict = {}
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            fetch_now = func.__globals__.get("fetch", fetch)  # the module's, so tests can swap it
+            needed = keys_of(*args, **kwargs) if keys_of else keys
+            token = (args, tuple(sorted(kwargs.items())),
+                     tuple(_identity(Path(fetch_now(k))) for k in needed))
+            if token not in memo:
+                memo[token] = func(*args, **kwargs)
+            return _copy(memo[token])
+
+        wrapper.cache_clear = memo.clear
+        return wrapper
+    return decorate
+
+
+def _copy(value):
+    return value.copy() if hasattr(value, "copy") else value
 
 
 def fetch_all() -> dict[str, Path]:

@@ -19,8 +19,9 @@ import csv
 
 import pandas as pd
 
-from .sources import fetch
-from .validate import SchemaError, check_frame, read_csv
+from .sources import fetch, loader
+from . import schemas
+from .validate import SchemaError, read_csv
 
 INTERNET_KEY = "wb_internet_share"
 META_KEY = "wb_internet_country_meta"
@@ -47,14 +48,14 @@ def _wide_to_long(raw: pd.DataFrame, key: str, value: str) -> pd.DataFrame:
     return long.rename(columns={"Country Name": "country", "Country Code": "country_code"})
 
 
+@loader(INTERNET_KEY)
 def internet_share() -> pd.DataFrame:
     """Individuals using the Internet, % of population, every economy and aggregate with a value.
 
     Columns: country_code, country, year, share (%), vintage. Sorted by code and year.
     """
     raw = read_csv(fetch(INTERNET_KEY), INTERNET_KEY, encoding="utf-8-sig")
-    check_frame(raw, INTERNET_KEY, columns={c: "str" for c in _ID_COLUMNS} | {"2017": "float"},
-                unique=["Country Code"])
+    raw = schemas.check(raw, schemas.WB_INTERNET_RAW, INTERNET_KEY)
     codes = set(raw["Indicator Code"].dropna())
     if codes != {"IT.NET.USER.ZS"}:
         raise SchemaError(f"data file {INTERNET_KEY!r}: column 'Indicator Code' breaks the rule "
@@ -62,23 +63,23 @@ def internet_share() -> pd.DataFrame:
     frame = _wide_to_long(raw, INTERNET_KEY, "share")
     frame["vintage"] = INTERNET_VINTAGE
     frame = frame[["country_code", "country", "year", "share", "vintage"]]
-    check_frame(frame, INTERNET_KEY, ranges={"share": (0, 100), "year": (1960, 2030)},
-                unique=["country_code", "year"], not_null=["country"])
+    frame = schemas.check(frame, schemas.WB_INTERNET, INTERNET_KEY)
     return frame.sort_values(["country_code", "year"]).reset_index(drop=True)
 
 
+@loader(META_KEY)
 def country_meta() -> pd.DataFrame:
     """Code, name, region and income group; ``is_aggregate`` is True where the file gives no region."""
     raw = read_csv(fetch(META_KEY), META_KEY, encoding="utf-8-sig", dtype=str)
-    check_frame(raw, META_KEY, columns={"Country Code": "str", "Region": "str", "IncomeGroup": "str",
-                                        "TableName": "str"}, unique=["Country Code"])
+    raw = schemas.check(raw, schemas.WB_META_RAW, META_KEY)
     frame = pd.DataFrame({"country_code": raw["Country Code"], "country": raw["TableName"],
                           "region": raw["Region"], "income_group": raw["IncomeGroup"]})
     frame["is_aggregate"] = frame["region"].isna()
-    check_frame(frame, META_KEY, not_null=["country_code", "country"], unique=["country_code"])
+    frame = schemas.check(frame, schemas.WB_META, META_KEY)
     return frame.sort_values("country_code").reset_index(drop=True)
 
 
+@loader(keys_of=lambda vintage: [POPULATION_KEYS[vintage]] if vintage in POPULATION_KEYS else [])
 def population(vintage: str) -> pd.DataFrame:
     """Population, total (SP.POP.TOTL) of one WDI vintage: ``"2023-03-30"`` or ``"2026"``.
 
@@ -88,13 +89,11 @@ def population(vintage: str) -> pd.DataFrame:
         raise KeyError(f"unknown population vintage {vintage!r}; known: {', '.join(POPULATION_KEYS)}")
     key = POPULATION_KEYS[vintage]
     raw = read_csv(fetch(key), key, encoding="utf-8-sig")
-    check_frame(raw, key, columns={"Country Name": "str", "Country Code": "str", "Year": "int",
-                                   "Value": "float"}, unique=["Country Code", "Year"])
+    raw = schemas.check(raw, schemas.WB_POPULATION_RAW, key)
     frame = pd.DataFrame({"country_code": raw["Country Code"], "country": raw["Country Name"],
                           "year": raw["Year"].astype(int), "population": raw["Value"].astype(float)})
     frame["vintage"] = vintage
-    check_frame(frame, key, ranges={"population": (0, 1e10), "year": (1960, 2030)},
-                unique=["country_code", "year"], not_null=["population"])
+    frame = schemas.check(frame, schemas.WB_POPULATION, key)
     return frame.sort_values(["country_code", "year"]).reset_index(drop=True)
 
 
@@ -107,6 +106,7 @@ def _preamble_vintage(path, key: str) -> str:
     return lines[2][1]
 
 
+@loader(*AGE_SHARE_KEYS.values())
 def age_shares() -> pd.DataFrame:
     """Population by broad age group, % of total (0-14, 15-64, 65+), WDI vintage 2022-05-25.
 
@@ -121,15 +121,13 @@ def age_shares() -> pd.DataFrame:
                               f"'vintage {AGE_SHARE_VINTAGE}': found {vintage!r}")
         raw = read_csv(path, key, encoding="utf-8-sig", skiprows=4)
         raw = raw.loc[:, ~raw.columns.astype(str).str.startswith("Unnamed")]
-        check_frame(raw, key, columns={c: "str" for c in _ID_COLUMNS} | {"2019": "float"},
-                    unique=["Country Code"])
+        raw = schemas.check(raw, schemas.WB_AGE_SHARE_RAW, key)
         long = _wide_to_long(raw, key, "share")
         long["age_group"] = group
         long["vintage"] = vintage
         parts.append(long)
     frame = pd.concat(parts, ignore_index=True)[["country_code", "country", "year", "age_group", "share", "vintage"]]
-    check_frame(frame, "wb_population_share_*", ranges={"share": (0, 100)},
-                unique=["country_code", "year", "age_group"])
+    frame = schemas.check(frame, schemas.WB_AGE_SHARES, "wb_population_share_*")
     return frame.sort_values(["country_code", "year", "age_group"]).reset_index(drop=True)
 
 

@@ -5,7 +5,8 @@ import pytest
 
 from companion import article004, ledger, owid, worldbank
 from companion.ledger import DIFFERS, NOT_CHECKABLE
-from companion.validate import SchemaError, check_frame
+from companion import schemas
+from companion.validate import SchemaError
 
 from conftest import real_mirror
 
@@ -64,10 +65,10 @@ def test_owid_2021_vintage():
 
 def test_schema_errors_name_the_key_and_the_column():
     frame = pd.DataFrame({"share": [50.0, 120.0]})
-    with pytest.raises(SchemaError, match=r"'wb_internet_share'.*'share'"):
-        check_frame(frame, "wb_internet_share", ranges={"share": (0, 100)})
-    with pytest.raises(SchemaError, match=r"'owid_internet_share_2021'.*'Entity'"):
-        check_frame(frame, "owid_internet_share_2021", columns={"Entity": "str"})
+    with pytest.raises(SchemaError, match=r"'wb_internet_share'.*'share'.*'values in \[0, 100\]'.*120\.0"):
+        schemas.check(frame, schemas.table("t", {"share": schemas.share()}), "wb_internet_share")
+    with pytest.raises(SchemaError, match=r"'owid_internet_share_2021'.*'Entity'.*'required column'"):
+        schemas.check(frame, schemas.OWID_RAW, "owid_internet_share_2021")
 
 
 def test_early_users_and_first_million():
