@@ -9,11 +9,15 @@ Every notebook draws with :func:`use_style` and ends each figure with :func:`sav
 * glues the figure under ``name`` so that a ``{glue:figure}`` directive places it with a label,
   a number and a caption;
 * shows the plotted data as a table (nbval compares it: the text guard of the figure) and the
-  "Cite and download" box.
+  "Cite and download" box, which ends with the sha256 of every exported file: readers can check
+  their download, and since the box is a stored output, nbval fails when a fresh run exports
+  different bytes (a changed or non-deterministic figure).
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 from dataclasses import dataclass
 from importlib.metadata import version as _version
@@ -30,6 +34,7 @@ FIGURE_DIR = ROOT / "_static" / "figures"
 STYLE = Path(__file__).with_name("book.mplstyle")
 BOOK_TITLE = "Digitalization and political participation in Kazakhstan: a reproducible companion"
 BOOK_VERSION = _version("companion")
+DPI = 150  # of the exported PNG
 
 
 def use_style() -> None:
@@ -56,11 +61,19 @@ def _base_url() -> str:
     return ((config.get("html") or {}).get("baseurl") or "").rstrip("/")
 
 
-def _write_atomic(path: Path, write) -> None:
-    """Write through a temporary file in the same folder, then rename: never a half-written file."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
+def _write_atomic(path: Path, content: bytes) -> None:
+    """Write through a temporary file in the same folder, then rename: never a half-written file.
+    The temporary name is unique per process, so two runs exporting the same figure at once (the
+    build and nbval in ``make test``) never write into each other's file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(content)
     os.replace(tmp, path)
+
+
+def _render(fig, fmt: str, **kwargs) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, **kwargs)
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True, repr=False)
@@ -94,7 +107,7 @@ def save(fig, name: str, data: pd.DataFrame, *, title: str, sources: list[str], 
     sources: data keys from ``data/sources.yaml``; notebook: path of the calling notebook from the
     book root (``chapters/<chapter>/<notebook>.ipynb``).
     """
-    from IPython.display import HTML, display
+    from IPython.display import HTML, Image, display
     from myst_nb import glue
 
     if not name.startswith("fig-"):
@@ -102,16 +115,24 @@ def save(fig, name: str, data: pd.DataFrame, *, title: str, sources: list[str], 
     declared = [source(key) for key in sources]  # unknown keys fail here
     FIGURE_DIR.mkdir(parents=True, exist_ok=True)
     files = {ext: FIGURE_DIR / f"{name}.{ext}" for ext in ("png", "svg", "csv", "txt", "bib")}
-    _write_atomic(files["png"], lambda p: fig.savefig(p, format="png", metadata={"Software": None}))
-    _write_atomic(files["svg"], lambda p: fig.savefig(p, format="svg", metadata={"Date": None, "Creator": None}))
-    _write_atomic(files["csv"], lambda p: data.to_csv(p, index=False, lineterminator="\n"))
     page = str(Path(notebook).with_suffix(".html"))
     text, bib = _citation(name, title, page)
     data_lines = "\n".join(f"Data: {s.citation()}" for s in declared)
-    _write_atomic(files["txt"], lambda p: p.write_text(f"{text}\n{data_lines}\n", encoding="utf-8"))
-    _write_atomic(files["bib"], lambda p: p.write_text(bib, encoding="utf-8"))
+    content = {  # rendered in memory first: the hashes shown are those of the bytes written
+        "png": _render(fig, "png", dpi=DPI, metadata={"Software": None}),
+        "svg": _render(fig, "svg", metadata={"Date": None, "Creator": None}),
+        "csv": data.to_csv(index=False, lineterminator="\n").encode("utf-8"),
+        "txt": f"{text}\n{data_lines}\n".encode("utf-8"),
+        "bib": bib.encode("utf-8"),
+    }
+    for ext, path in files.items():
+        _write_atomic(path, content[ext])
+    digests = {ext: hashlib.sha256(data_bytes).hexdigest() for ext, data_bytes in content.items()}
 
-    glue(name, fig, display=False)
+    # the book shows the exported PNG itself (not a third rendering), at the size a 100-dpi figure
+    # would take on the page: the exported file is 150 dpi, so it stays sharp on high-density screens
+    width = int.from_bytes(content["png"][16:20], "big")  # PNG header (IHDR): width in pixels
+    glue(name, Image(data=content["png"], format="png", width=round(width * 100 / DPI)), display=False)
     plt.close(fig)
     if show_data:
         display(data)
@@ -120,11 +141,13 @@ def save(fig, name: str, data: pd.DataFrame, *, title: str, sources: list[str], 
         f'<a href="{up}_static/figures/{name}.{ext}" download>{label}</a>'
         for ext, label in (("png", "PNG"), ("svg", "SVG"), ("csv", "data (CSV)"), ("bib", "BibTeX")))
     source_items = "".join(f"<li>{_html(s.citation())}</li>" for s in declared)
+    hashes = "".join(f"<li><code>{name}.{ext}</code> <code>{digest}</code></li>" for ext, digest in digests.items())
     display(HTML(
         f'<details class="cite-box" id="cite-{name}"><summary>Cite and download figure '
         f'<code>{name}</code></summary>\n<p>{links} · <a href="{up}_sources/{notebook}">notebook</a></p>\n'
         f"<p><strong>Cite as</strong></p><pre>{_html(text)}</pre>\n<pre>{_html(bib)}</pre>\n"
-        f"<p><strong>Data plotted</strong> come from</p><ul>{source_items}</ul></details>"))
+        f"<p><strong>Data plotted</strong> come from</p><ul>{source_items}</ul>\n"
+        f"<p><strong>sha256</strong> of the exported files</p><ul class=\"file-hashes\">{hashes}</ul></details>"))
     return Exported(name, files, text, bib)
 
 
