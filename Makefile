@@ -22,14 +22,20 @@ venv: $(INSTALLED)
 data: $(INSTALLED)
 	$(BIN)/python -m companion fetch > /dev/null
 
-## Build the HTML book into _build/html (notebooks re-executed only where their code changed).
+## Build the HTML book into _build/html. Notebooks whose code changed (or that were never run) are
+## executed first, in parallel, into jupyter-book's execution cache; the build renders from it.
 book: data
+	$(BIN)/python -m companion prerun --cache _build/.jupyter_cache
 	$(JB) build --warningiserror --nitpick --keep-going .
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
-## Run every test: unit tests, nbval over every notebook, executed-cells guard, a clean -W build.
+## Run every test: unit tests, nbval over every notebook, executed-cells guard, a clean -W build,
+## the built book in headless Chromium. Two workers (pytest-xdist): one builds the book and tests it,
+## the other runs nbval and the unit tests (TEST_WORKERS=1 for one process).
+TEST_WORKERS ?= 2
 test: data
-	$(BIN)/python -m pytest tests chapters about --nbval --nbval-current-env -p no:cacheprovider
+	$(BIN)/python -m pytest tests chapters about --nbval --nbval-current-env -p no:cacheprovider \
+		-n $(TEST_WORKERS) --dist loadgroup
 
 ## Re-execute notebooks in place after an intended change (NB=path/to/one.ipynb for just one).
 execute: data

@@ -15,6 +15,9 @@ def main(argv=None) -> int:
     commands.add_parser("fetch", help="fetch and verify every raw file declared in data/sources.yaml")
     execute = commands.add_parser("execute", help="execute notebooks in place (default: all of the book's)")
     execute.add_argument("notebooks", nargs="*", help="notebook paths; none means every notebook")
+    prerun = commands.add_parser("prerun", help="execute, in parallel, the notebooks that jupyter-book's "
+                                 "execution cache lacks (make book runs this before building)")
+    prerun.add_argument("--cache", default="_build/.jupyter_cache", help="the cache folder (default: %(default)s)")
     commands.add_parser("exhibits", help="print the list of tables and figures as a Markdown table")
     pins = commands.add_parser("pins", help="print the sources.require(...) line that pins data keys in a notebook")
     pins.add_argument("keys", nargs="+")
@@ -30,6 +33,14 @@ def main(argv=None) -> int:
             for path in args.notebooks or all_notebooks():
                 print(f"executing {path}", file=sys.stderr)
                 execute(path)
+        elif args.command == "prerun":
+            from pathlib import Path
+
+            from .notebooks import execute_into_cache
+            outcome = execute_into_cache(Path(args.cache))
+            for kind, paths in outcome.items():
+                print(f"{kind}: {len(paths)}" + "".join(f"\n  {p}" for p in paths if kind != "succeeded"),
+                      file=sys.stderr)
         elif args.command == "exhibits":
             from .exhibits import markdown
             print(markdown())

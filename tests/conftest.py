@@ -1,3 +1,5 @@
+import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -35,12 +37,59 @@ class Build:
     returncode: int
 
 
-@pytest.fixture(scope="session")
-def built_book() -> Build:
-    """The book built once per test session from scratch (no execution cache: every notebook runs),
-    with warnings as errors and nitpicky references, into _build/test/_build/html."""
+BUILD_TESTS = ("tests/test_build.py", "tests/test_browser.py", "tests/test_figure_images.py",
+               "tests/test_determinism.py")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """Groups for pytest-xdist (``make test`` runs ``-n 2 --dist loadgroup``).
+
+    The tests over the built book form one group, run first and on one worker: that worker builds
+    the book, executing every notebook, while the other worker runs nbval and the unit tests. The
+    cells of one notebook form a group too, since nbval runs them in order in one kernel."""
+    over_build = [item for item in items if item.nodeid.startswith(BUILD_TESTS)]
+    for item in over_build:
+        item.add_marker(pytest.mark.xdist_group("built-book"))
+    for item in items:
+        if ".ipynb::" in item.nodeid:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    items[:] = over_build + [item for item in items if item not in over_build]
+
+
+def _build() -> Build:
+    """As ``make book`` does, from scratch: every notebook executed (in parallel) into an empty
+    execution cache, then ``jupyter-book build`` renders from that cache."""
     shutil.rmtree(BUILD, ignore_errors=True)
+    prerun = subprocess.run([sys.executable, "-m", "companion", "prerun", "--cache",
+                             str(BUILD / "_build" / ".jupyter_cache")], capture_output=True, text=True, cwd=ROOT)
     jb = Path(sys.executable).with_name("jupyter-book")
     result = subprocess.run([str(jb), "build", "--warningiserror", "--nitpick", "--keep-going",
                              "--path-output", str(BUILD), str(ROOT)], capture_output=True, text=True)
-    return Build(BUILD / "_build" / "html", result.stdout + result.stderr, result.returncode)
+    log = prerun.stdout + prerun.stderr + result.stdout + result.stderr
+    return Build(BUILD / "_build" / "html", log, prerun.returncode or result.returncode)
+
+
+@pytest.fixture(scope="session")
+def built_book() -> Build:
+    """The book built once per test run from scratch (empty execution cache: every notebook runs),
+    with warnings as errors and nitpicky references, into _build/test/_build/html.
+
+    Under pytest-xdist every worker has its own session: the first to need the book builds it under
+    a file lock and records the run's id; a worker that comes later in the same run reads the record
+    instead of building again."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        return _build()
+    BUILD.parent.mkdir(parents=True, exist_ok=True)
+    record = BUILD.parent / f".{BUILD.name}.run.json"
+    with open(BUILD.parent / f".{BUILD.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if record.is_file():
+            done = json.loads(record.read_text(encoding="utf-8"))
+            if done["run"] == run:
+                return Build(Path(done["html"]), done["log"], done["returncode"])
+        build = _build()
+        record.write_text(json.dumps({"run": run, "html": str(build.html), "log": build.log,
+                                      "returncode": build.returncode}), encoding="utf-8")
+        return build

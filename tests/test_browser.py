@@ -44,6 +44,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 VIEWPORT = (1280, 1600)
+QUIET_S = 0.25  # a page has settled when it has loaded and no event arrived for this long
 EXTERNAL = re.compile(r"^([a-z][a-z0-9+.-]*:|//)", re.I)  # http:, https:, mailto:, data:, javascript:, //host
 # The browser asks for /favicon.ico by itself; the book declares no favicon, so that request is not a
 # missing asset of the book (a favicon a page does link is checked like any other asset).
@@ -330,7 +331,7 @@ async def open_page(cdp: CDP, session: str, url: str, timeout: float = 30) -> tu
             quiet_since = quiet_since or (time.monotonic(), count)
             if quiet_since[1] != count:
                 quiet_since = (time.monotonic(), count)
-            elif time.monotonic() - quiet_since[0] >= 0.5:
+            elif time.monotonic() - quiet_since[0] >= QUIET_S:
                 return [e for e in cdp.events[start:] if e.get("sessionId") == session], ""
         else:
             quiet_since = None
@@ -380,7 +381,6 @@ async def browse(ws_url: str, base: str, pages: list[tuple[str, str | None]], sh
                                   {"targetId": target["targetId"], "flatten": True}))["sessionId"]
         for domain in ("Page", "Runtime", "Network", "Log"):
             await cdp.send(f"{domain}.enable", {}, session)
-        await cdp.send("Network.setCacheDisabled", {"cacheDisabled": True}, session)
         await cdp.send("Emulation.setDeviceMetricsOverride", {"width": VIEWPORT[0], "height": VIEWPORT[1],
                                                               "deviceScaleFactor": 1, "mobile": False}, session)
         for rel, shot in pages:

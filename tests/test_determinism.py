@@ -1,96 +1,79 @@
 """Every notebook gives the same text outputs and the same exported figure files on every run.
 
-Each notebook is executed twice, each time in a fresh kernel on a fresh in-memory copy (nothing is
-written next to the notebook, the committed file is never touched), with the notebook's folder as
-working directory, as ``make execute``, nbval and jupyter-book run it. The figures it exports with
-``companion.figures.save`` go to a private folder per run (``figures.FIGURE_DIR`` is pointed there
-before the first cell; the shared ``_static/figures/`` that other builds write into is not used).
+A test session executes every notebook twice, each time in a fresh kernel, with the notebook's folder
+as working directory:
 
-The two runs must agree exactly, with nothing normalised: every output of every code cell (streams,
-text/html/markdown/latex/json/svg representations, glue records and their metadata) except the
-``image/png`` bytes, and the sha256 of every exported file (PNG, SVG, CSV, citation, BibTeX).
-A timestamp, a memory address, an unseeded random draw or an unordered iteration that reaches an
-output or a file fails here, naming the cell or the file.
+* run 1 is the clean build (fixture ``built_book``): jupyter-book executes every notebook into an
+  empty execution cache (jupyter-cache keeps each executed notebook, outputs untouched);
+* run 2 is nbval (``make test`` passes ``--nbval``), which executes every notebook again.
+
+Both runs are compared with the outputs stored in the committed notebook, themselves a fresh run
+(``make execute``): run 2 by nbval (every output except PNG bytes and metadata), run 1 here, exactly:
+every output of every code cell (streams, text/html/markdown/latex/json representations, glue
+records and their metadata), except the ``image/png`` bytes. The PNG, SVG, CSV, citation and BibTeX
+files a figure exports are covered through their sha256, which ``companion.figures.save`` prints in
+the figure's "Cite and download" box (a stored output). So the two runs agree with each other
+exactly on everything but the inline PNG previews; a timestamp, a memory address, an unseeded random
+draw or an unordered iteration that reaches an output or an exported file fails, naming the cell.
+
+Executing the notebooks a third and fourth time just for this test would double ``make test``'s
+run time for no additional check.
 """
 
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from companion.notebooks import all_notebooks
 from conftest import ROOT
 
 NOTEBOOKS = all_notebooks()
-SKIPPED_MIME = {"image/png"}  # raster bytes: compared through the exported files' hashes instead
-
-# Run in the kernel before the notebook's first cell: exported figures go to a private folder.
-REDIRECT = """\
-import companion.figures as _companion_figures
-from pathlib import Path as _Path
-assert hasattr(_companion_figures, "FIGURE_DIR"), "companion.figures has no FIGURE_DIR to redirect"
-_companion_figures.FIGURE_DIR = _Path({folder!r})
-del _companion_figures, _Path
-"""
+SKIPPED_MIME = re.compile(r"(^|/)image/png$")  # raster bytes, also under glue's papermill prefix
+HASHES = re.compile(r"<code>(fig-[\w-]+\.(?:png|svg|csv|txt|bib))</code> <code>([0-9a-f]{64})</code>")
 
 
-def execute_copy(path: Path, figure_dir: Path, timeout: int = 600) -> tuple[list[list[dict]], dict[str, str]]:
-    """Execute an in-memory copy of ``path`` in a fresh kernel; (outputs per code cell, sha256 per
-    exported file name)."""
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    figure_dir.mkdir(parents=True)
-    nb.cells.insert(0, nbformat.v4.new_code_cell(REDIRECT.format(folder=str(figure_dir))))
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    redirect, *cells = nb.cells
-    assert not redirect.outputs, f"the figure redirection printed something: {redirect.outputs}"
-    outputs = [[comparable(o) for o in cell.outputs] for cell in cells if cell.cell_type == "code"]
-    files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-             for p in sorted(figure_dir.iterdir()) if p.is_file()}
-    return outputs, files
+def comparable(outputs) -> list[dict]:
+    """Outputs as plain data, without the PNG bytes."""
+    plain = json.loads(json.dumps(outputs))
+    for output in plain:
+        for key in ("data", "metadata"):
+            if key in output:
+                output[key] = {mime: v for mime, v in output[key].items() if not SKIPPED_MIME.search(mime)}
+    return plain
 
 
-def comparable(output) -> dict:
-    """One output as plain data, without the PNG bytes."""
-    output = json.loads(json.dumps(output))
-    for key in ("data", "metadata"):
-        if key in output:
-            output[key] = {mime: value for mime, value in output[key].items() if mime not in SKIPPED_MIME}
-    return output
+def code_outputs(nb) -> list[list[dict]]:
+    return [comparable(cell.outputs) for cell in nb.cells if cell.cell_type == "code"]
 
 
-def differences(first, second) -> list[str]:
-    """Human-readable differences between two runs' (outputs, files)."""
-    (outputs1, files1), (outputs2, files2) = first, second
+def differences(stored, executed) -> list[str]:
+    """Human-readable differences between the stored outputs and those of a fresh run."""
     found = []
-    if len(outputs1) != len(outputs2):
-        found.append(f"{len(outputs1)} vs {len(outputs2)} code cells")
-    for index, (cell1, cell2) in enumerate(zip(outputs1, outputs2)):
+    if len(stored) != len(executed):
+        found.append(f"{len(stored)} vs {len(executed)} code cells")
+    for index, (cell1, cell2) in enumerate(zip(stored, executed)):
         if cell1 != cell2:
             text1 = json.dumps(cell1, indent=1, sort_keys=True, ensure_ascii=False).splitlines()
             text2 = json.dumps(cell2, indent=1, sort_keys=True, ensure_ascii=False).splitlines()
-            diff = list(difflib.unified_diff(text1, text2, "run 1", "run 2", n=1, lineterm=""))
+            diff = list(difflib.unified_diff(text1, text2, "stored", "fresh run", n=1, lineterm=""))
             found.append(f"code cell {index + 1} (counting code cells from 1): outputs differ\n"
                          + "\n".join(diff[:40]) + ("\n..." if len(diff) > 40 else ""))
-    for name in sorted(set(files1) | set(files2)):
-        if files1.get(name) != files2.get(name):
-            found.append(f"exported file {name}: sha256 {files1.get(name, 'absent')} vs {files2.get(name, 'absent')}")
     return found
 
 
-def run_twice(path: Path, scratch: Path) -> list[str]:
-    first = execute_copy(path, scratch / "run1" / "figures")
-    second = execute_copy(path, scratch / "run2" / "figures")
-    return differences(first, second)
+@pytest.fixture(scope="module")
+def build_cache(built_book):
+    """The clean build's execution cache (run 1)."""
+    from jupyter_cache import get_cache
+    folder = built_book.html.parent / ".jupyter_cache"
+    assert folder.is_dir(), f"the clean build left no execution cache at {folder}:\n{built_book.log[-3000:]}"
+    return get_cache(folder)
 
 
 def test_there_are_notebooks_to_check():
@@ -98,6 +81,33 @@ def test_there_are_notebooks_to_check():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
-def test_two_fresh_runs_give_identical_outputs_and_figure_files(path, tmp_path):
-    found = run_twice(path, tmp_path)
-    assert not found, f"{path.relative_to(ROOT)} is not deterministic:\n" + "\n\n".join(found)
+def test_clean_build_run_gives_the_stored_outputs_and_figure_files(path, build_cache):
+    stored = nbformat.read(path, as_version=4)
+    record = build_cache.match_cache_notebook(stored)  # KeyError if the build did not execute it
+    executed = build_cache.get_cache_bundle(record.pk).nb
+    found = differences(code_outputs(stored), code_outputs(executed))
+    assert not found, f"{path.relative_to(ROOT)}: the clean build's run differs from the stored run:\n" \
+                      + "\n\n".join(found)
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if "figures.save(" in p.read_text(encoding="utf-8")],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_stored_outputs_carry_the_hash_of_every_exported_file(path):
+    """Without the hashes in the stored outputs, neither nbval nor the test above would see a
+    figure file change."""
+    nb = nbformat.read(path, as_version=4)
+    code = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
+    names = set(re.findall(r'figures\.save\(\s*\w+,\s*"(fig-[\w-]+)"', code))
+    assert names, f"{path.name} mentions a figure but calls no figures.save(fig, \"fig-...\")"
+    html = "\n".join(output.get("data", {}).get("text/html", "") for cell in nb.cells
+                     if cell.cell_type == "code" for output in cell.outputs)
+    hashed = {name.rsplit(".", 1)[0] for name, _ in HASHES.findall(html)}
+    assert names <= hashed, f"{path.name}: no stored file hashes for {sorted(names - hashed)}"
+
+
+def test_the_comparison_sees_a_changed_figure_file():
+    """The check above is not vacuous: a different hash in the cite box is a difference."""
+    box = '<ul class="file-hashes"><li><code>fig-x.png</code> <code>' + "a" * 64 + "</code></li></ul>"
+    stored = [[{"output_type": "display_data", "data": {"text/html": box}, "metadata": {}}]]
+    fresh = json.loads(json.dumps(stored).replace("a" * 64, "b" * 64))
+    assert differences(stored, fresh) and not differences(stored, json.loads(json.dumps(stored)))
