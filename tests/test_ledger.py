@@ -46,8 +46,10 @@ def test_claims_command_prints_every_claim_with_a_verdict():
     assert text_ids <= set(ids)
 
 
-def test_table1a_cells_are_all_reproduced():
-    rows = [r for r in run_claims("--article", "000") if r["claim_id"].startswith("000-T1a-")]
+def test_table1a_cells_are_all_reproduced(capsys):
+    from companion.__main__ import main
+    assert main(["claims", "--article", "000"]) == 0  # in this process: the command is tested above
+    rows = [r for r in csv.DictReader(io.StringIO(capsys.readouterr().out)) if r["claim_id"].startswith("000-T1a-")]
     printed = published.table("table1a_kz_regions").dropna(subset=["value"])
     assert len(rows) == len(printed) == 54
     assert {r["verdict"] for r in rows} == {REPRODUCED}
