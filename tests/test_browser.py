@@ -44,7 +44,8 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 VIEWPORT = (1280, 1600)
-QUIET_S = 0.25  # a page has settled when it has loaded and no event arrived for this long
+QUIET_S = 0.15  # a page has settled when it has loaded and no event arrived for this long
+SHOT_HEIGHT = 3200  # screenshots show the top of the page (two screens), enough to see it rendered
 EXTERNAL = re.compile(r"^([a-z][a-z0-9+.-]*:|//)", re.I)  # http:, https:, mailto:, data:, javascript:, //host
 # The browser asks for /favicon.ico by itself; the book declares no favicon, so that request is not a
 # missing asset of the book (a favicon a page does link is checked like any other asset).
@@ -396,7 +397,7 @@ async def browse(ws_url: str, base: str, pages: list[tuple[str, str | None]], sh
                 found += [f"image does not load (naturalWidth 0): {src}" for src in images["broken"]]
             if shot:
                 metrics = await cdp.send("Page.getLayoutMetrics", {}, session)
-                height = min(int(metrics["cssContentSize"]["height"]), 12000)
+                height = min(int(metrics["cssContentSize"]["height"]), SHOT_HEIGHT)
                 png = await cdp.send("Page.captureScreenshot", {
                     "format": "png", "captureBeyondViewport": True,
                     "clip": {"x": 0, "y": 0, "width": VIEWPORT[0], "height": max(height, 1), "scale": 1}}, session)
