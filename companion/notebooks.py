@@ -54,9 +54,17 @@ def execute_into_cache(cache_dir: Path, notebooks: list[Path] | None = None) -> 
     from jupyter_cache.executors import load_executor
 
     cache = get_cache(str(cache_dir))
-    for path in notebooks or all_notebooks():
-        cache.add_nb_to_project(str(Path(path).resolve()))
+    stale = []
+    for path in notebooks or all_notebooks():  # what jupyter-book will look up: the code's hash
+        try:
+            cache.match_cache_notebook(nbformat.read(path, as_version=4))
+        except KeyError:
+            stale.append(str(Path(path).resolve()))
+    if not stale:
+        return {"succeeded": [], "excepted": [], "errored": []}
+    for path in stale:
+        cache.add_nb_to_project(path)
     executor = load_executor("local-parallel", cache=cache)
-    result = executor.run_and_cache(timeout=600)
+    result = executor.run_and_cache(filter_uris=stale, timeout=600)
     return {"succeeded": sorted(result.succeeded), "excepted": sorted(result.excepted),
             "errored": sorted(result.errored)}

@@ -16,3 +16,11 @@ def test_book_builds_clean_with_warnings_as_errors(built_book):
 def test_every_notebook_has_a_page(built_book):
     for page in sorted(ROOT.glob("chapters/*/*.ipynb")) + sorted(ROOT.glob("about/*.ipynb")):
         assert (built_book.html / page.relative_to(ROOT).with_suffix(".html")).is_file(), page
+
+
+def test_a_second_prerun_executes_nothing(built_book):
+    """After the build, the execution cache holds every notebook under the key jupyter-book looks
+    up: `make book` again executes nothing."""
+    from companion.notebooks import execute_into_cache
+    outcome = execute_into_cache(built_book.html.parent / ".jupyter_cache")
+    assert outcome == {"succeeded": [], "excepted": [], "errored": []}
