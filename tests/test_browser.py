@@ -305,7 +305,9 @@ IMAGES_JS = """(async () => {
     try { await img.decode(); } catch (e) {}
     if (!img.complete || img.naturalWidth === 0) broken.push(img.currentSrc || img.src || img.outerHTML.slice(0, 160));
   }));
-  return JSON.stringify({count: images.length, broken: broken, href: location.href});
+  const page = document.scrollingElement;
+  return JSON.stringify({count: images.length, broken: broken, href: location.href,
+                         width: page.scrollWidth, window: page.clientWidth});
 })()"""
 
 
@@ -395,6 +397,8 @@ async def browse(ws_url: str, base: str, pages: list[tuple[str, str | None]], sh
             else:
                 images = json.loads(result["result"]["value"])
                 found += [f"image does not load (naturalWidth 0): {src}" for src in images["broken"]]
+                if images["width"] > images["window"] + 1:  # a wide table or figure pushes the text off screen
+                    found.append(f"page is {images['width']} px wide in a {images['window']} px window")
             if shot:
                 metrics = await cdp.send("Page.getLayoutMetrics", {}, session)
                 height = min(int(metrics["cssContentSize"]["height"]), SHOT_HEIGHT)
