@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import published
+from . import published, schemas
 from .sources import fetch, loader
-from . import schemas
 from .validate import read_csv
 
 EDITIONS = (2003, 2004, 2005, 2008, 2010, 2012, 2014, 2016, 2018, 2020, 2022)
@@ -51,17 +50,13 @@ def source_key(year: int) -> str:
     return f"egov_{year}"
 
 
+@loader(keys_of=lambda year: [source_key(year)])
 def edition(year: int) -> pd.DataFrame:
     """One survey edition (a fresh copy: callers may modify it), tidy: one row per country, columns :data:`COLUMNS`.
 
     ``rank`` is a nullable integer (missing where the edition ranked no value); ``modified`` is True
     only for the 2024 uploader-modified copy.
     """
-    return _edition(year)
-
-
-@loader(keys_of=lambda year: [source_key(year)])
-def _edition(year: int) -> pd.DataFrame:
     key = source_key(year)
     renames = RENAMED_2024 if year == EXTENSION else ORIGINAL_COLUMNS
     raw = read_csv(fetch(key), key, dtype={"Country Name": "string", "Country": "string"})

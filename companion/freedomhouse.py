@@ -13,44 +13,19 @@ carries both columns, ``edition`` and ``year_under_review``, so nobody has to re
 
 from __future__ import annotations
 
-import functools
-
-from python_calamine import CalamineWorkbook
 import pandas as pd
 
-from . import published
+from . import published, schemas
 from .sources import fetch, loader
-from . import schemas
-from .validate import SchemaError
+from .validate import SchemaError, read_sheet_rows
 
 RATINGS_KEY = "fh_ratings_1973_2024"
 SCORES_KEY = "fh_scores_2003_2024"
 STATUS_NAMES = {"F": "Free", "PF": "Partly Free", "NF": "Not Free"}
 
 
-@functools.cache  # read each sheet once per process; the rows are tuples, never mutated
 def _sheet_rows(key: str, sheet: str) -> tuple[tuple, ...]:
-    """All rows of one worksheet as tuples of cell values, read with calamine (a fast Rust reader).
-
-    Calamine gives every number as a float and an empty cell as ''; they become int (when whole)
-    and None, as the workbook's cells read with openpyxl."""
-    path = fetch(key)
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # CalamineError and friends: truncated or not an xlsx file
-        raise SchemaError(f"data file {key!r}: not a readable Excel workbook ({type(exc).__name__}: {exc})") from exc
-    if sheet not in book.sheet_names:
-        raise KeyError(f"data file {key!r}: no sheet {sheet!r}; it has {book.sheet_names}")
-    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    return tuple(tuple(_cell(v) for v in row) for row in rows)
-
-
-def _cell(value):
-    if value == "":
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+    return read_sheet_rows(fetch(key), key, sheet)
 
 
 def _as_year(value) -> int | None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import yaml
 
-from . import published
+from . import published, schemas
 from .sources import fetch, loader
-from . import schemas
 from .validate import read_csv
 
 NATIONAL = "KZ"  # our code for the whole-country rows, which carry no REF_AREA in the file

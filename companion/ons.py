@@ -9,13 +9,11 @@ content (not by fixed cell offsets), so a title line more or less does not shift
 
 from __future__ import annotations
 
-import functools
-
 import pandas as pd
 
-from .sources import fetch, loader
 from . import schemas
-from .validate import SchemaError, read_csv, read_excel
+from .sources import fetch, loader
+from .validate import SchemaError, read_csv, read_sheet_rows
 
 WORKBOOK = "uk_ons_internet_users_2020"
 SDG = "uk_sdg_17_8_1"
@@ -26,15 +24,7 @@ UK = "UK"  # our code for the whole-country row
 
 
 def _sheet(sheet: str) -> tuple[tuple, ...]:
-    """All rows of one worksheet as tuples of cell values (calamine: cached values, not formulas)."""
-    path = fetch(WORKBOOK)
-    return _read_sheet(str(path), path.stat().st_mtime_ns, sheet)
-
-
-@functools.lru_cache(maxsize=32)
-def _read_sheet(path: str, mtime_ns: int, sheet: str) -> tuple[tuple, ...]:
-    raw = read_excel(path, WORKBOOK, sheet_name=sheet, header=None, engine="calamine", dtype=object)
-    return tuple(tuple(None if pd.isna(v) else v for v in row) for row in raw.itertuples(index=False))
+    return read_sheet_rows(fetch(WORKBOOK), WORKBOOK, sheet)
 
 
 def _is_year(value) -> bool:

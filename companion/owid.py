@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .sources import fetch, loader
 from . import schemas
+from .sources import fetch, loader
 from .validate import read_csv
 
 VINTAGE = "OWID 2021"

@@ -190,13 +190,13 @@ def check(frame: pd.DataFrame, schema: pa.DataFrameSchema, key: str) -> pd.DataF
     except _PanderaErrors as exc:
         problems = _problems(exc.failure_cases, frame, schema)
     except _PanderaError as exc:  # raised eagerly by some checks even under lazy validation
-        problems = [(str(exc.column_name or "?"), _rule(str(exc.check), schema), str(exc))]
+        problems = [(str(exc.column_name or "?"), _rule(str(exc.check)), str(exc))]
     shown = [f"column {column!r} breaks the rule '{rule}': {detail}" for column, rule, detail in problems]
     more = f" (and {len(shown) - 3} more)" if len(shown) > 3 else ""
     raise SchemaError(f"data file {key!r}: " + "; ".join(shown[:3]) + more)
 
 
-def _rule(check_name: str, schema: pa.DataFrameSchema | None = None) -> str:
+def _rule(check_name: str) -> str:
     if check_name == "column_in_dataframe":
         return "required column"
     if check_name == "not_nullable":
@@ -224,7 +224,7 @@ def _number(text_value: str) -> str:
 def _problems(cases: pd.DataFrame, frame: pd.DataFrame, schema) -> list[tuple[str, str, str]]:
     problems = []
     for (column, check_name), group in cases.groupby(["column", "check"], sort=False, dropna=False):
-        rule = _rule(str(check_name), schema)
+        rule = _rule(str(check_name))
         if rule == "one row per key":
             key_columns = list(schema.unique or [])
             dupes = frame[frame.duplicated(key_columns, keep=False)]

@@ -1,7 +1,7 @@
 """Reading raw tables with errors that name the file: the readers the loaders use, and the error.
 
-:func:`read_csv` and :func:`read_excel` turn pandas' failures on a broken file (empty, wrong
-encoding, not a workbook) into a :class:`SchemaError` naming the data key. What a table must hold
+:func:`read_csv` and :func:`read_sheet_rows` turn failures on a broken file (empty, wrong
+encoding, not a workbook, no such sheet) into a :class:`SchemaError` naming the data key. What a table must hold
 (columns, types, ranges, keys) is declared in :mod:`companion.schemas` (pandera).
 """
 
@@ -27,11 +27,26 @@ def read_csv(path, key: str, **kwargs) -> pd.DataFrame:
         raise SchemaError(f"data file {key!r}: not a well-formed CSV table ({exc})") from exc
 
 
-def read_excel(path, key: str, **kwargs) -> pd.DataFrame:
-    """``pandas.read_excel`` whose failures (not a workbook, missing sheet) name the data key."""
+def read_sheet_rows(path, key: str, sheet: str) -> tuple[tuple, ...]:
+    """All rows of one worksheet as tuples of cell values (cached values, not formulas), read with
+    calamine. Calamine gives every number as a float and an empty cell as ''; they become int (when
+    whole) and None, as openpyxl reads them. A file that is no workbook, or lacks the sheet, fails
+    with a :class:`SchemaError` naming the data key."""
+    from python_calamine import CalamineWorkbook
+
     try:
-        return pd.read_excel(path, **kwargs)
-    except ValueError as exc:  # e.g. "Worksheet named ... not found"
-        raise SchemaError(f"data file {key!r}: {exc}") from exc
-    except Exception as exc:  # zipfile.BadZipFile and friends: truncated or not an xlsx file
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # CalamineError and friends: truncated or not an xlsx file
         raise SchemaError(f"data file {key!r}: not a readable Excel workbook ({type(exc).__name__}: {exc})") from exc
+    if sheet not in book.sheet_names:
+        raise SchemaError(f"data file {key!r}: no sheet {sheet!r}; it has {book.sheet_names}")
+    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    return tuple(tuple(_cell(v) for v in row) for row in rows)
+
+
+def _cell(value):
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

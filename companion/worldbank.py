@@ -19,8 +19,8 @@ import csv
 
 import pandas as pd
 
-from .sources import fetch, loader
 from . import schemas
+from .sources import fetch, loader
 from .validate import SchemaError, read_csv
 
 INTERNET_KEY = "wb_internet_share"
