@@ -86,6 +86,10 @@ class Exported:
     def __repr__(self) -> str:  # no absolute paths: notebook outputs must not depend on the checkout
         return f"figure {self.name}: " + ", ".join(f"{self.name}.{ext}" for ext in self.files)
 
+    def _ipython_display_(self) -> None:
+        """As a cell's last value it shows nothing: save() has already shown the data and the
+        "Cite and download" box, which name the same files."""
+
 
 def _citation(name: str, title: str, page: str) -> tuple[str, str]:
     anchor = f"{page}#{name}"
