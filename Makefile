@@ -19,8 +19,11 @@ $(INSTALLED): requirements.txt pyproject.toml
 venv: $(INSTALLED)
 
 ## Fetch and verify every raw file (pooch cache in data/raw/, or copies from $COMPANION_DATA_MIRROR).
+## Then byte-compile the package (what changed only): where PYTHONDONTWRITEBYTECODE is set, as on
+## this machine, every notebook kernel would otherwise compile it from source again.
 data: $(INSTALLED)
 	$(BIN)/python -m companion fetch > /dev/null
+	$(BIN)/python -m compileall -q companion _ext
 
 ## Build the HTML book into _build/html. Notebooks whose code changed (or that were never run) are
 ## executed first, in parallel, into jupyter-book's execution cache; the build renders from it.

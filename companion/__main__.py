@@ -36,7 +36,7 @@ def main(argv=None) -> int:
         elif args.command == "prerun":
             from pathlib import Path
 
-            from .notebooks import execute_into_cache
+            from .prerun import execute_into_cache
             outcome = execute_into_cache(Path(args.cache))
             for kind, paths in outcome.items():
                 print(f"{kind}: {len(paths)}" + "".join(f"\n  {p}" for p in paths if kind != "succeeded"),

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import ledger
-from .sources import ROOT
+from .sources import ROOT, read_yaml
 
 FIGURE_FILES = ("png", "svg", "csv", "bib", "txt")
 
@@ -59,8 +59,7 @@ def notebook_exhibits(path: Path) -> tuple[list[str], list[dict]]:
 
 def chapter_order() -> list[str]:
     """The chapter folders in the order of ``_toc.yml``."""
-    import yaml
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    toc = read_yaml(ROOT / "_toc.yml")
     files = [chapter["file"] for part in toc["parts"] for chapter in part["chapters"]]
     return [f.split("/")[1] for f in files if f.startswith("chapters/")]
 

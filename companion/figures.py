@@ -26,9 +26,8 @@ from pathlib import Path
 import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
-import yaml
 
-from .sources import ROOT, source
+from .sources import ROOT, read_yaml, source
 
 FIGURE_DIR = ROOT / "_static" / "figures"
 STYLE = Path(__file__).with_name("book.mplstyle")
@@ -57,7 +56,7 @@ def use_style() -> None:
 
 
 def _base_url() -> str:
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config = read_yaml(ROOT / "_config.yml")
     return ((config.get("html") or {}).get("baseurl") or "").rstrip("/")
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
-import yaml
 
 from . import published, schemas
-from .sources import fetch, loader
+from .sources import fetch, loader, read_yaml
 from .validate import read_csv
 
 NATIONAL = "KZ"  # our code for the whole-country rows, which carry no REF_AREA in the file
@@ -16,7 +15,7 @@ NATIONAL_NAME = "Kazakhstan (whole country)"
 @loader(keys_of=lambda lang="en": [f"kz_ref_area_{lang}"])
 def area_names(lang: str = "en") -> dict[str, str]:
     """REF_AREA code -> area name, from the platform's code list (``en`` or ``ru``)."""
-    names = yaml.safe_load(fetch(f"kz_ref_area_{lang}").read_text(encoding="utf-8"))
+    names = read_yaml(fetch(f"kz_ref_area_{lang}"))
     names = {code: name for code, name in names.items() if code.startswith("KZ")}
     return {**names, NATIONAL: NATIONAL_NAME}
 

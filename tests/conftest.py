@@ -26,6 +26,19 @@ def real_mirror() -> Path:
     return Path(value)
 
 
+@pytest.fixture(scope="session")
+def _ledger_once():
+    from companion import ledger
+    return ledger.ledger()
+
+
+@pytest.fixture
+def whole_ledger(_ledger_once):
+    """``ledger.ledger()``, computed once per test process (it reads every source: about 1.5 s);
+    each test gets its own copy."""
+    return _ledger_once.copy()
+
+
 # where the test session builds the book; override to keep concurrent sessions apart
 BUILD = Path(os.environ.get("COMPANION_TEST_BUILD") or ROOT / "_build" / "test")
 

@@ -12,7 +12,8 @@ NOTEBOOK = ROOT / "chapters" / "participation-uk-kz" / "01_table1a_kz_regions.ip
 
 
 def run_nbval(path):
-    return subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-q",
+    # -x: stop at the first failing cell; the cells after the changed one need not run
+    return subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-q", "-x",
                            "-p", "no:cacheprovider", "--rootdir", str(path.parent), str(path)],
                           capture_output=True, text=True, cwd=path.parent)
 
