@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 import nbformat  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 
-from companion.notebooks import NOTEBOOK_DIRS  # noqa: E402
+from companion.notebooks import NOTEBOOK_DIRS, SHUTDOWN  # noqa: E402
 
 OUT = ROOT / "_build" / "bench"
 SRC = ROOT  # the book measured: ROOT itself (--worktree) or a snapshot of HEAD (see snapshot())
@@ -173,7 +173,7 @@ def execute_copy(nb, folder: Path) -> float:
     """Seconds to execute an in-memory notebook in a fresh kernel, working directory ``folder``
     (as `make execute`, nbval and jupyter-book run it); the kernel start is included."""
     start = time.perf_counter()
-    NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
+    NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False, shutdown_kernel=SHUTDOWN,
                    resources={"metadata": {"path": str(folder)}}).execute()
     return time.perf_counter() - start
 
@@ -187,7 +187,7 @@ def fresh_copy(path: Path):
 
 
 def kernel_startup() -> float:
-    """Median seconds to execute a one-cell notebook (`pass`): start a kernel, run, shut it down."""
+    """Median seconds to execute a one-cell notebook (`pass`): start a kernel, run, stop it."""
     trivial = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")])
     trivial.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     return statistics.median(execute_copy(trivial, SRC) for _ in range(3))
