@@ -62,7 +62,20 @@ def machine() -> list[tuple[str, str]]:
             ("system", f"{platform.system()} {platform.release()}"),
             ("Python", platform.python_version()),
             ("jupyter-book", version("jupyter-book")), ("Sphinx", version("sphinx")),
-            ("load average at start", " ".join(f"{x:.2f}" for x in os.getloadavg()))]
+            ("load average at start", " ".join(f"{x:.2f}" for x in os.getloadavg())),
+            ("CPU speed now", f"{cpu_reference():.2f} s for a fixed pure-Python loop (best of 3; lower is "
+                              "faster): the same machine type varies from day to day, compare runs with it")]
+
+
+def cpu_reference() -> float:
+    """Seconds for 10 million additions in a Python loop, best of three: a yardstick for the speed
+    the shared machine gives us today (the timings below scale with it)."""
+    def loop() -> float:
+        start, total = time.perf_counter(), 0
+        for i in range(10_000_000):
+            total += i
+        return time.perf_counter() - start
+    return min(loop() for _ in range(3))
 
 
 class TreeMemory:

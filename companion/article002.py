@@ -218,14 +218,19 @@ def stages() -> pd.DataFrame:
 
 # --- E-government against freedom across countries -------------------------------------------------------
 
-def egdi_with_freedom(year: int) -> pd.DataFrame:
+def egdi_with_freedom(year: int, scored_only: bool = False) -> pd.DataFrame:
     """EGDI of survey ``year`` beside the Freedom House total of the edition covering that year
     (edition ``year + 1``), for the countries in both (territories dropped; names mapped through
-    ``data/mappings/fh_egov_country_names.csv``).
+    ``data/mappings/fh_egov_country_names.csv``). Countries the edition did not rank are left out:
+    the files give them an EGDI of 0, but they were not assessed. ``scored_only`` also leaves out the
+    ranked countries whose EGDI is 0 (see :func:`egov.zero_scores`).
 
     Columns: country, egdi, egdi_rank, fh_edition, fh_year_under_review, fh_total, fh_status.
     """
     e = egov.edition(year)
+    e = e[e["rank"].notna()]
+    if scored_only:
+        e = e[e["egdi"] > 0]
     fh = freedomhouse.scores()
     fh = fh[(fh["edition"] == year + 1) & (fh["kind"] == "c")].dropna(subset=["total"]).copy()
     fh["country"] = fh["country"].replace(freedomhouse.egov_names())
@@ -238,16 +243,18 @@ def egdi_with_freedom(year: int) -> pd.DataFrame:
 
 
 def unmatched(year: int) -> list[str]:
-    """EGDI countries with no Freedom House total in the edition covering ``year``."""
-    return sorted(set(egov.edition(year)["country"]) - set(egdi_with_freedom(year)["country"]))
+    """Ranked EGDI countries with no Freedom House total in the edition covering ``year``."""
+    ranked = egov.edition(year).dropna(subset=["rank"])
+    return sorted(set(ranked["country"]) - set(egdi_with_freedom(year)["country"]))
 
 
-def fit(year: int, cov_type: str = "HC3"):
-    """OLS of EGDI on the FH total (statsmodels), heteroskedasticity-robust (HC3) standard errors."""
+def fit(year: int, cov_type: str = "HC3", scored_only: bool = False):
+    """OLS of EGDI on the FH total (statsmodels), heteroskedasticity-robust (HC3) standard errors;
+    ``scored_only``: without the countries whose EGDI is 0."""
     from statsmodels.regression.linear_model import OLS
     from statsmodels.tools.tools import add_constant
 
-    data = egdi_with_freedom(year)
+    data = egdi_with_freedom(year, scored_only)
     X = add_constant(data["fh_total"].astype(float))
     return OLS(data["egdi"].astype(float), X).fit(cov_type=cov_type), data
 
@@ -284,12 +291,13 @@ def country_position(year: int, country: str = egov.KAZAKHSTAN, alpha: float = 0
             "n": int(result.nobs)}
 
 
-def slopes_by_year(years=egov.EDITIONS) -> pd.DataFrame:
-    """The same regression for every survey year whose covering FH edition has totals (2003-2022).
+def slopes_by_year(years=egov.EDITIONS, scored_only: bool = False) -> pd.DataFrame:
+    """The same regression for every survey year whose covering FH edition has totals (2003-2022);
+    ``scored_only``: without the countries whose EGDI is 0.
     Columns: survey_year, fh_edition, n, slope_per_10, se_per_10, ci_low_per_10, ci_high_per_10, r2."""
     rows = []
     for year in years:
-        result, data = fit(year)
+        result, data = fit(year, scored_only=scored_only)
         low, high = result.conf_int().loc["fh_total"]
         rows.append({"survey_year": year, "fh_edition": year + 1, "n": int(result.nobs),
                      "slope_per_10": 10 * float(result.params["fh_total"]),

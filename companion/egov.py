@@ -84,6 +84,33 @@ def ranked_count(year: int) -> int:
     return int(edition(year)["rank"].notna().sum())
 
 
+def zero_scores(years=EDITIONS) -> pd.DataFrame:
+    """Countries with an EGDI of exactly 0, per edition: in the surveys up to 2012 a few countries
+    score 0 on every index and all of them share one rank, the one after the last country with a
+    non-zero EGDI (the files do not say why; they are ranked, so :func:`ranked_count` counts them).
+
+    Columns: survey_year, ranked, scored_zero (ranked countries with EGDI 0), zero_rank (the rank
+    they share; missing when none), last_nonzero_rank, zero_unranked (unranked countries with EGDI 0),
+    and, for each sub-index (epi, osi, hci, tii), ``<index>_also_0``: how many of the ranked countries
+    with EGDI 0 also have 0 on that sub-index (the EGDI is their mean, so fewer than ``scored_zero``
+    means the 0 is not computed from the parts).
+    """
+    rows = []
+    for year in years:
+        frame = edition(year)
+        ranked = frame[frame["rank"].notna()]
+        zero = ranked[ranked["egdi"] == 0]
+        shared = sorted(set(zero["rank"].astype(int)))
+        if len(shared) > 1:
+            raise ValueError(f"EGDI {year}: countries scored 0 hold several ranks {shared}, not one shared rank")
+        rows.append({"survey_year": year, "ranked": len(ranked), "scored_zero": len(zero),
+                     "zero_rank": shared[0] if shared else None,
+                     "last_nonzero_rank": int(ranked.loc[ranked["egdi"] > 0, "rank"].max()),
+                     "zero_unranked": int(((frame["rank"].isna()) & (frame["egdi"] == 0)).sum()),
+                     **{f"{index}_also_0": int((zero[index] == 0).sum()) for index in ("epi", "osi", "hci", "tii")}})
+    return pd.DataFrame(rows).astype({"zero_rank": "Int64"})
+
+
 def region_mapping() -> pd.DataFrame:
     """UN M49 regions Asia (142) and Oceania (009): country (as the EGDI files spell it), region,
     m49 code, sub-region."""

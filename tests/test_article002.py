@@ -134,3 +134,28 @@ def test_key_verdicts():
     assert "159 of 195" in table.loc["002-fh-rank-kz-94", "note"]
     claims = published.claims()
     assert set(table.index) == set(claims.loc[claims["article"] == "002", "claim_id"])
+
+
+def test_zero_egdi_countries_share_the_last_rank_and_miss_one_component():
+    zeros = egov.zero_scores().set_index("survey_year")
+    assert zeros.loc[2005, "scored_zero"] == 12 and zeros.loc[2005, "zero_rank"] == 180
+    assert zeros.loc[2005, "last_nonzero_rank"] == 179 and zeros.loc[2003, "scored_zero"] == 18
+    assert (zeros.loc[[2014, 2016, 2018, 2020, 2022], "scored_zero"] == 0).all()
+    has = zeros[zeros["scored_zero"] > 0]
+    assert (has["zero_rank"] == has["last_nonzero_rank"] + 1).all()
+    # what the page says: the 0 goes with a 0 online service index (2003-2005, 2012) or a 0 human
+    # capital index (2008, 2010), never with a 0 on every part
+    osi = has.loc[[2003, 2004, 2005, 2012]]
+    assert (osi["osi_also_0"] == osi["scored_zero"]).all() and (osi["tii_also_0"] == 0).all()
+    hci = has.loc[[2008, 2010]]
+    assert (hci["hci_also_0"] == hci["scored_zero"]).all() and (hci["osi_also_0"] < hci["scored_zero"] / 2).all()
+
+
+def test_fits_leave_out_unranked_countries_and_scored_only_drops_the_zeros():
+    for year in (2003, 2008):
+        data = article002.egdi_with_freedom(year)
+        assert data["egdi_rank"].notna().all()
+        scored = article002.egdi_with_freedom(year, scored_only=True)
+        zero = data[data["egdi"] == 0]
+        assert len(zero) > 0 and len(scored) == len(data) - len(zero) and (scored["egdi"] > 0).all()
+    assert article002.fit(2020)[0].nobs == article002.fit(2020, scored_only=True)[0].nobs
