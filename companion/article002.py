@@ -227,8 +227,7 @@ def egdi_with_freedom(year: int, scored_only: bool = False) -> pd.DataFrame:
 
     Columns: country, egdi, egdi_rank, fh_edition, fh_year_under_review, fh_total, fh_status.
     """
-    e = egov.edition(year)
-    e = e[e["rank"].notna()]
+    e = egov.ranked(year)
     if scored_only:
         e = e[e["egdi"] > 0]
     fh = freedomhouse.scores()
@@ -244,8 +243,7 @@ def egdi_with_freedom(year: int, scored_only: bool = False) -> pd.DataFrame:
 
 def unmatched(year: int) -> list[str]:
     """Ranked EGDI countries with no Freedom House total in the edition covering ``year``."""
-    ranked = egov.edition(year).dropna(subset=["rank"])
-    return sorted(set(ranked["country"]) - set(egdi_with_freedom(year)["country"]))
+    return sorted(set(egov.ranked(year)["country"]) - set(egdi_with_freedom(year)["country"]))
 
 
 def fit(year: int, cov_type: str = "HC3", scored_only: bool = False):

@@ -15,7 +15,6 @@ Regional groupings come from ``data/mappings/un_m49_asia_oceania.csv`` (UN M49 r
 
 from __future__ import annotations
 
-
 import pandas as pd
 
 from . import published, schemas
@@ -79,15 +78,21 @@ def panel(years=EDITIONS, extension: bool = False) -> pd.DataFrame:
     return frame.sort_values(["survey_year", "country"]).reset_index(drop=True)
 
 
+def ranked(year: int) -> pd.DataFrame:
+    """The countries the edition ranked (rows with a rank; the files list the others with EGDI 0)."""
+    frame = edition(year)
+    return frame[frame["rank"].notna()].reset_index(drop=True)
+
+
 def ranked_count(year: int) -> int:
-    """How many countries the edition ranked (rows with a rank)."""
-    return int(edition(year)["rank"].notna().sum())
+    """How many countries the edition ranked."""
+    return len(ranked(year))
 
 
 def zero_scores(years=EDITIONS) -> pd.DataFrame:
-    """Countries with an EGDI of exactly 0, per edition: in the surveys up to 2012 a few countries
-    score 0 on every index and all of them share one rank, the one after the last country with a
-    non-zero EGDI (the files do not say why; they are ranked, so :func:`ranked_count` counts them).
+    """Countries with an EGDI of exactly 0, per edition: in the surveys up to 2012 a few ranked
+    countries have an EGDI of 0 and all of them share one rank, the one after the last country with
+    a non-zero EGDI (the files do not say why; they are ranked, so :func:`ranked_count` counts them).
 
     Columns: survey_year, ranked, scored_zero (ranked countries with EGDI 0), zero_rank (the rank
     they share; missing when none), last_nonzero_rank, zero_unranked (unranked countries with EGDI 0),
@@ -98,14 +103,14 @@ def zero_scores(years=EDITIONS) -> pd.DataFrame:
     rows = []
     for year in years:
         frame = edition(year)
-        ranked = frame[frame["rank"].notna()]
-        zero = ranked[ranked["egdi"] == 0]
+        rated = ranked(year)
+        zero = rated[rated["egdi"] == 0]
         shared = sorted(set(zero["rank"].astype(int)))
         if len(shared) > 1:
             raise ValueError(f"EGDI {year}: countries scored 0 hold several ranks {shared}, not one shared rank")
-        rows.append({"survey_year": year, "ranked": len(ranked), "scored_zero": len(zero),
+        rows.append({"survey_year": year, "ranked": len(rated), "scored_zero": len(zero),
                      "zero_rank": shared[0] if shared else None,
-                     "last_nonzero_rank": int(ranked.loc[ranked["egdi"] > 0, "rank"].max()),
+                     "last_nonzero_rank": int(rated.loc[rated["egdi"] > 0, "rank"].max()),
                      "zero_unranked": int(((frame["rank"].isna()) & (frame["egdi"] == 0)).sum()),
                      **{f"{index}_also_0": int((zero[index] == 0).sum()) for index in ("epi", "osi", "hci", "tii")}})
     return pd.DataFrame(rows).astype({"zero_rank": "Int64"})
