@@ -373,6 +373,11 @@ def event_problems(events: list[dict], base: str) -> list[str]:
     return problems
 
 
+async def set_window(cdp: CDP, session: str, height: int) -> None:
+    await cdp.send("Emulation.setDeviceMetricsOverride", {"width": VIEWPORT[0], "height": height,
+                                                          "deviceScaleFactor": 1, "mobile": False}, session)
+
+
 async def browse(ws_url: str, base: str, pages: list[tuple[str, str | None]], shots: Path) -> dict[str, list[str]]:
     """Open each (relative URL, screenshot name or None) in one tab; problems per page."""
     cdp = CDP()
@@ -384,8 +389,7 @@ async def browse(ws_url: str, base: str, pages: list[tuple[str, str | None]], sh
                                   {"targetId": target["targetId"], "flatten": True}))["sessionId"]
         for domain in ("Page", "Runtime", "Network", "Log"):
             await cdp.send(f"{domain}.enable", {}, session)
-        await cdp.send("Emulation.setDeviceMetricsOverride", {"width": VIEWPORT[0], "height": VIEWPORT[1],
-                                                              "deviceScaleFactor": 1, "mobile": False}, session)
+        await set_window(cdp, session, VIEWPORT[1])
         for rel, shot in pages:
             events, problem = await open_page(cdp, session, urljoin(base, rel))
             found = [problem] if problem else []
@@ -400,11 +404,13 @@ async def browse(ws_url: str, base: str, pages: list[tuple[str, str | None]], sh
                 if images["width"] > images["window"] + 1:  # a wide table or figure pushes the text off screen
                     found.append(f"page is {images['width']} px wide in a {images['window']} px window")
             if shot:
+                # The window is made as tall as the shot, then restored. Chromium's own capture beyond
+                # the window ("captureBeyondViewport") draws a page taller than the window shifted to
+                # the left, with the sidebar and the start of every line cut off.
                 metrics = await cdp.send("Page.getLayoutMetrics", {}, session)
-                height = min(int(metrics["cssContentSize"]["height"]), SHOT_HEIGHT)
-                png = await cdp.send("Page.captureScreenshot", {
-                    "format": "png", "captureBeyondViewport": True,
-                    "clip": {"x": 0, "y": 0, "width": VIEWPORT[0], "height": max(height, 1), "scale": 1}}, session)
+                await set_window(cdp, session, max(min(int(metrics["cssContentSize"]["height"]), SHOT_HEIGHT), 1))
+                png = await cdp.send("Page.captureScreenshot", {"format": "png"}, session)
+                await set_window(cdp, session, VIEWPORT[1])
                 (shots / shot).write_bytes(base64.b64decode(png["data"]))
             problems[rel] = found
         await cdp.send("Target.closeTarget", {"targetId": target["targetId"]})
