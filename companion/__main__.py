@@ -1,59 +1,199 @@
-"""Command line: ``python -m companion claims`` prints the ledger as CSV; ``python -m companion fetch``
-fetches and verifies every declared raw file."""
+"""The book's command line: python -m companion COMMAND (COMMAND --help says what each command does).
+
+Every command is one entry of ``COMMANDS``: a function that adds its arguments to its parser and a
+function that runs it. Expected failures (an unknown data key, a missing notebook, a bad mirror or data
+file, a closed output pipe, a copied checkout) end in one ``error:`` line on stderr and exit status 2;
+Ctrl-C (or SIGTERM) stops the command, its worker processes and their kernels, with status 130.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+INTERRUPTED = 130  # the shell's status for a command stopped by SIGINT
+
+
+@dataclass(frozen=True)
+class Command:
+    summary: str  # one line, shown in ``python -m companion --help``
+    description: str  # what ``python -m companion COMMAND --help`` says
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], None]
+
+
+def _no_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+# --- claims ---------------------------------------------------------------------------------------
+def _claims_arguments(parser):
+    parser.add_argument("--article", choices=["000", "002", "004"], help="only this article's claims")
+
+
+def _claims(args):
+    from .ledger import ledger
+    ledger(args.article).to_csv(sys.stdout, index=False, lineterminator="\n")
+
+
+# --- fetch ----------------------------------------------------------------------------------------
+def _fetch(args):
+    from .sources import fetch_all
+    for key, path in fetch_all().items():
+        print(f"{key}\t{path}")
+
+
+# --- execute --------------------------------------------------------------------------------------
+def _execute_arguments(parser):
+    parser.add_argument("notebooks", nargs="*", type=Path, metavar="NOTEBOOK",
+                        help="notebook paths (.ipynb); none means every notebook of the book")
+
+
+def _execute(args):
+    from .notebooks import all_notebooks, execute
+    for path in args.notebooks:  # all named notebooks are checked before any runs
+        _existing_notebook(path)
+    for path in args.notebooks or all_notebooks():
+        print(f"executing {path}", file=sys.stderr)
+        execute(path)
+
+
+def _existing_notebook(path: Path) -> None:
+    if path.suffix != ".ipynb":
+        raise CommandError(f"{path} is not a notebook (.ipynb)")
+    if not path.is_file():
+        raise CommandError(f"notebook {path} does not exist (working directory {Path.cwd()})")
+
+
+# --- prerun ---------------------------------------------------------------------------------------
+def _prerun_arguments(parser):
+    parser.add_argument("--cache", type=Path, default=Path("_build/.jupyter_cache"),
+                        help="the execution cache folder (default: %(default)s)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="notebooks executed at once (default: the number of CPU cores)")
+    parser.add_argument("notebooks", nargs="*", type=Path, metavar="NOTEBOOK",
+                        help="notebook paths (.ipynb); none means every notebook of the book")
+
+
+def _prerun(args):
+    from .prerun import execute_into_cache
+    for path in args.notebooks:
+        _existing_notebook(path)
+    outcome = execute_into_cache(args.cache, args.notebooks or None, workers=args.workers)
+    for kind, paths in outcome.items():
+        print(f"{kind}: {len(paths)}" + "".join(f"\n  {p}" for p in paths if kind != "succeeded"),
+              file=sys.stderr)
+
+
+# --- exhibits -------------------------------------------------------------------------------------
+def _exhibits(args):
+    from .exhibits import markdown
+    print(markdown())
+
+
+# --- pins -----------------------------------------------------------------------------------------
+def _pins_arguments(parser):
+    parser.add_argument("keys", nargs="+", metavar="KEY", help="data keys declared in data/sources.yaml")
+
+
+def _pins(args):
+    from .sources import source
+    pairs = ",\n    ".join(f"{key}={source(key).sha256!r}" for key in args.keys)
+    print(f"sources.require(\n    {pairs},\n)")
+
+
+COMMANDS: dict[str, Command] = {
+    "claims": Command(
+        "print every claim with its verdict as CSV",
+        "Print the ledger (every numeric claim of the three articles with its recomputed value, "
+        "verdict and tolerance) as CSV on stdout, computed from the raw data without running any notebook.",
+        _claims_arguments, _claims),
+    "fetch": Command(
+        "fetch and verify every raw data file",
+        "Fetch every raw file declared in data/sources.yaml (from its pinned URL, or from the folder "
+        "named by $COMPANION_DATA_MIRROR), check its sha256 and print KEY<tab>local path.",
+        _no_arguments, _fetch),
+    "execute": Command(
+        "execute notebooks in place (refresh their stored outputs)",
+        "Execute notebooks in place, each in a fresh kernel with its folder as working directory, "
+        "and store their outputs (no timing metadata). Stops at the first cell error.",
+        _execute_arguments, _execute),
+    "prerun": Command(
+        "execute, in parallel, the notebooks the execution cache lacks",
+        "Execute, in parallel, the notebooks whose code jupyter-book's execution cache does not hold "
+        "and store the results in that cache (make book runs this before building). A notebook that "
+        "fails is listed and not cached: the build runs it again and shows the error.",
+        _prerun_arguments, _prerun),
+    "exhibits": Command(
+        "print the list of tables and figures as Markdown",
+        "Print the book's tables and figures, with their notebooks and raw files, as a Markdown table "
+        "(the one in README.md).",
+        _no_arguments, _exhibits),
+    "pins": Command(
+        "print the sources.require(...) line pinning data keys",
+        "Print the sources.require(...) line that pins the given data keys by their declared sha256, "
+        "to paste into a notebook after an intended change of a data file.",
+        _pins_arguments, _pins),
+}
+
+
+class CommandError(Exception):
+    """An expected failure of a command: reported as one ``error:`` line."""
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m companion", description=__doc__.split("\n\n")[0],
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, command in COMMANDS.items():
+        command.arguments(sub.add_parser(name, help=command.summary, description=command.description))
+    return top
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    from .sources import CheckoutError, DataFileError, UnknownKeyError
+    return (CommandError, DataFileError, CheckoutError, UnknownKeyError, FileNotFoundError)
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, KeyError) and exc.args:  # KeyError's str() wraps its message in quotes
+        return str(exc.args[0])
+    return str(exc)
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m companion", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    claims = commands.add_parser("claims", help="print every claim with its verdict as CSV on stdout")
-    claims.add_argument("--article", choices=["000", "002", "004"], help="only this article's claims")
-    commands.add_parser("fetch", help="fetch and verify every raw file declared in data/sources.yaml")
-    execute = commands.add_parser("execute", help="execute notebooks in place (default: all of the book's)")
-    execute.add_argument("notebooks", nargs="*", help="notebook paths; none means every notebook")
-    prerun = commands.add_parser("prerun", help="execute, in parallel, the notebooks that jupyter-book's "
-                                 "execution cache lacks (make book runs this before building)")
-    prerun.add_argument("--cache", default="_build/.jupyter_cache", help="the cache folder (default: %(default)s)")
-    commands.add_parser("exhibits", help="print the list of tables and figures as a Markdown table")
-    pins = commands.add_parser("pins", help="print the sources.require(...) line that pins data keys in a notebook")
-    pins.add_argument("keys", nargs="+")
-    args = parser.parse_args(argv)
-
-    from .sources import DataFileError
+    args = parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _raise_interrupt)  # stop as cleanly on SIGTERM as on Ctrl-C
     try:
-        if args.command == "claims":
-            from .ledger import ledger
-            ledger(args.article).to_csv(sys.stdout, index=False, lineterminator="\n")
-        elif args.command == "execute":
-            from .notebooks import all_notebooks, execute
-            for path in args.notebooks or all_notebooks():
-                print(f"executing {path}", file=sys.stderr)
-                execute(path)
-        elif args.command == "prerun":
-            from pathlib import Path
-
-            from .prerun import execute_into_cache
-            outcome = execute_into_cache(Path(args.cache))
-            for kind, paths in outcome.items():
-                print(f"{kind}: {len(paths)}" + "".join(f"\n  {p}" for p in paths if kind != "succeeded"),
-                      file=sys.stderr)
-        elif args.command == "exhibits":
-            from .exhibits import markdown
-            print(markdown())
-        elif args.command == "pins":
-            from .sources import source
-            pairs = ",\n    ".join(f"{key}={source(key).sha256!r}" for key in args.keys)
-            print(f"sources.require(\n    {pairs},\n)")
-        else:
-            from .sources import fetch_all
-            for key, path in fetch_all().items():
-                print(f"{key}\t{path}")
-    except DataFileError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        COMMANDS[args.command].run(args)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader of stdout went away (e.g. `| head -1`): not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)  # no second error when Python flushes stdout at exit
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:  # workers and kernels are stopped on the way out (notebooks, prerun)
+        print(f"interrupted: python -m companion {args.command} stopped", file=sys.stderr)
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except OSError:
+                pass
+        # no interpreter teardown: an interrupted execution leaves a thread waiting on its (killed)
+        # kernel, and nbclient's exit handler would try to shut that kernel down again
+        os._exit(INTERRUPTED)
+    except Exception as exc:
+        if not isinstance(exc, _expected_errors()):
+            raise
+        print(f"error: {_message(exc)}", file=sys.stderr)
         return 2
     return 0
 

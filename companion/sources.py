@@ -8,6 +8,11 @@ sha256 and its path inside the mirror). :func:`fetch` returns a local path to a 
   file is hashed again only when its size or modification time changed since it was verified;
 * with ``$COMPANION_DATA_MIRROR`` set to a local mirror folder (``.ci/run`` points it at
   ``../shared/data``) the file is copied from there instead of downloaded, with the same check;
+* relative paths in both variables resolve from the book's root, whatever the working directory
+  (a notebook's kernel runs in the notebook's folder); where the package is installed rather than
+  checked out (Binder, Colab, a wheel) the declarations come with the package, relative paths resolve
+  from the working directory and the default cache is the user's cache folder (see
+  :mod:`companion.checkout`);
 * a missing, truncated or altered file raises :class:`DataFileError`, naming the key, the path, the
   expected and the actual sha256 and what to do about it. Nothing is skipped silently.
 
@@ -27,18 +32,26 @@ from typing import Callable, Iterable
 import pooch
 import yaml
 
+from .checkout import BOOK_ROOT, CHECKOUT_ROOT, CheckoutError, check, resolve  # noqa: F401 (CheckoutError: API)
+
 MIRROR_ENV = "COMPANION_DATA_MIRROR"
 CACHE_ENV = "COMPANION_DATA_CACHE"
 
-ROOT = Path(__file__).resolve().parents[1]
+check()  # a copied checkout's .venv must not silently use (and write into) the original checkout
+
+ROOT = BOOK_ROOT  # the checkout's root, or the installed package's copy of the declarations
 SOURCES_FILE = ROOT / "data" / "sources.yaml"
-DEFAULT_CACHE = ROOT / "data" / "raw"
+DEFAULT_CACHE = CHECKOUT_ROOT / "data" / "raw" if CHECKOUT_ROOT else Path(pooch.os_cache("companion-book"))
 
 pooch.get_logger().setLevel("WARNING")
 
 
 class DataFileError(RuntimeError):
     """A raw data file is missing, truncated or not the file the book was built on."""
+
+
+class UnknownKeyError(KeyError):
+    """A data key that ``data/sources.yaml`` does not declare."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +96,7 @@ def source(key: str) -> Source:
     """The declaration of one raw file; unknown keys fail with the list of known ones."""
     declared = _declared()
     if key not in declared:
-        raise KeyError(f"unknown data key {key!r}; data/sources.yaml declares: {', '.join(sorted(declared))}")
+        raise UnknownKeyError(f"unknown data key {key!r}; data/sources.yaml declares: {', '.join(sorted(declared))}")
     return declared[key]
 
 
@@ -96,12 +109,15 @@ def sha256_of(path: Path) -> str:
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get(CACHE_ENV) or DEFAULT_CACHE)
+    """The pooch cache: ``$COMPANION_DATA_CACHE`` (relative: from the book's root) or the default."""
+    value = os.environ.get(CACHE_ENV)
+    return resolve(value) if value else DEFAULT_CACHE
 
 
 def mirror_dir() -> Path | None:
+    """The local mirror named by ``$COMPANION_DATA_MIRROR`` (relative: from the book's root), if set."""
     value = os.environ.get(MIRROR_ENV)
-    return Path(value) if value else None
+    return resolve(value) if value else None
 
 
 def _mismatch(src: Source, where: Path, actual: str, how_to_fix: str) -> DataFileError:
@@ -117,6 +133,11 @@ def _mirror_downloader(src: Source, mirror: Path):
 
     def copy(url, output_file, pooch_obj=None, check_only=False):  # signature required by pooch
         origin = mirror / src.path
+        if not mirror.is_dir():
+            raise DataFileError(
+                f"data file {src.key!r} ({src.path}): the mirror folder {mirror} (${MIRROR_ENV}="
+                f"{os.environ.get(MIRROR_ENV)}) does not exist. Point ${MIRROR_ENV} at a folder holding "
+                f"the raw files, or unset it to download them from their pinned URLs.")
         if not origin.is_file():
             raise DataFileError(
                 f"data file {src.key!r} ({src.path}) is missing from the mirror {mirror} "
