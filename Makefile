@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 JB := $(BIN)/jupyter-book
 
-.PHONY: book test execute data bench baselines clean venv
+.PHONY: book test execute data bench baselines clean venv lab clean-venv
 
 $(INSTALLED): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,11 @@ $(INSTALLED): requirements.txt pyproject.toml
 	touch $@
 
 venv: $(INSTALLED)
+
+## A checkout copied or moved with its .venv (cp -a) keeps a .venv tied to the original checkout
+## (editable install, scripts, kernels): `make clean-venv`, then any target rebuilds it here.
+clean-venv:
+	rm -rf $(VENV)
 
 ## Fetch and verify every raw file (pooch cache in data/raw/, or copies from $COMPANION_DATA_MIRROR).
 ## Then byte-compile the package (what changed only): where PYTHONDONTWRITEBYTECODE is set, as on
@@ -39,6 +44,19 @@ TEST_WORKERS ?= 2
 test: data
 	$(BIN)/python -m pytest tests chapters about --nbval --nbval-current-env -p no:cacheprovider \
 		-n $(TEST_WORKERS) --dist loadgroup
+
+## JupyterLab on http://127.0.0.1:$(LAB_PORT)/ (the address with its token is printed), opening the
+## chapters, with the book's kernel (this .venv) registered as "Python 3.11 (companion book, .venv)"
+## under the name the notebooks ask for (python3). Ctrl-C (twice, as Jupyter asks) stops it.
+LAB_PORT ?= 8888
+LAB_KERNEL := $(VENV)/share/jupyter/kernels/python3/kernel.json
+$(LAB_KERNEL): $(INSTALLED)
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 \
+		--display-name "Python 3.11 (companion book, .venv)" > /dev/null
+lab: data $(LAB_KERNEL)
+	$(BIN)/python -m jupyterlab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
+		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/chapters \
+		--KernelManager.transport_encryption=auto $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 
 ## Re-execute notebooks in place after an intended change (NB=path/to/one.ipynb for just one).
 execute: data
