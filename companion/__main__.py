@@ -155,9 +155,12 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def _expected_errors() -> tuple[type[BaseException], ...]:
-    from .sources import CheckoutError, DataFileError, UnknownKeyError
-    return (CommandError, DataFileError, CheckoutError, UnknownKeyError, FileNotFoundError)
+def _expected(exc: BaseException) -> bool:
+    from .checkout import CheckoutError
+    if isinstance(exc, (CommandError, CheckoutError, FileNotFoundError)):
+        return True
+    from .sources import DataFileError, UnknownKeyError  # imported fine, since the command got this far
+    return isinstance(exc, (DataFileError, UnknownKeyError))
 
 
 def _message(exc: BaseException) -> str:
@@ -191,7 +194,7 @@ def main(argv=None) -> int:
         # kernel, and nbclient's exit handler would try to shut that kernel down again
         os._exit(INTERRUPTED)
     except Exception as exc:
-        if not isinstance(exc, _expected_errors()):
+        if not _expected(exc):
             raise
         print(f"error: {_message(exc)}", file=sys.stderr)
         return 2
