@@ -1,0 +1,98 @@
+"""The book's notebooks run outside this checkout, as Binder, Colab or a reader's own environment
+would run them (issue 15): the ``companion`` package built as a wheel, installed into a new virtual
+environment in an empty temporary folder (dependencies at the versions of requirements.txt, from the
+package index), one notebook per chapter copied there alone and executed, the raw files fetched by
+their pinned declarations and verified by sha256 (here from ``$COMPANION_DATA_MIRROR``: the network
+reaches only package indexes), and the outputs compared with the stored ones.
+
+Floats are compared to 6 significant digits, the book's precision rule (``companion.precision``):
+wheels of numpy/scipy pick other CPU kernels on other machines and change the last bits of a float.
+Slow (about two minutes, mostly pip), so it runs in its own xdist group beside the others."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from companion.precision import round_sig
+from conftest import ROOT, real_mirror
+from test_determinism import code_outputs, differences
+
+pytestmark = pytest.mark.xdist_group("fresh-install")
+
+ONE_PER_CHAPTER = ["chapters/participation-uk-kz/01_table1a_kz_regions.ipynb",
+                   "chapters/institutions-egov/04_egdi_vs_freedom.ipynb",
+                   "chapters/electronic-involvement/05_diffusion_model.ipynb",
+                   "chapters/reproducibility/01_ledger.ipynb"]
+NOT_IN_PACKAGE = (".git", ".venv", "_build", "build", "dist", "raw", "figures", "chapters", "about", "tests",
+                  "benchmarks", "__pycache__", "*.egg-info", ".ipynb_checkpoints")
+FLOAT = re.compile(r"(?<![\w.])-?\d+\.\d+(?:[eE][-+]?\d+)?(?![\w.])")
+
+
+def _six_digits(text: str) -> str:
+    return FLOAT.sub(lambda m: repr(round_sig(float(m.group()))), text)
+
+
+def _normalised(outputs):
+    return json.loads(_six_digits(json.dumps(outputs)))
+
+
+def _run(command, **kwargs):
+    result = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    assert result.returncode == 0, f"{command}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def fresh_env(tmp_path_factory) -> tuple[Path, dict]:
+    """A new virtual environment, in an empty folder, with the companion wheel installed."""
+    mirror = real_mirror().resolve()
+    base = tmp_path_factory.mktemp("fresh")
+    source = base / "source"  # the checkout's files, without environments, builds, data or notebooks
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_IN_PACKAGE))
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
+          str(base / "dist"), str(source)])
+    wheel = next((base / "dist").glob("companion-*.whl"))
+    constraints = base / "constraints.txt"
+    constraints.write_text("".join(line for line in (ROOT / "requirements.txt").read_text().splitlines(True)
+                                   if not line.startswith("-e")))
+    _run([sys.executable, "-m", "venv", str(base / "venv")])
+    python = base / "venv" / "bin" / "python"
+    _run([str(python), "-m", "pip", "install", "-q", str(wheel), "-c", str(constraints)])
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "COMPANION_", "VIRTUAL_ENV"))}
+    env.update(COMPANION_DATA_MIRROR=str(mirror), XDG_CACHE_HOME=str(base / "cache"),
+               PATH=f"{python.parent}{os.pathsep}{env.get('PATH', '')}")
+    return python, env
+
+
+def test_the_installed_package_reads_its_own_copy_of_the_declarations(fresh_env, tmp_path):
+    python, env = fresh_env
+    out = _run([str(python), "-c", "import companion.sources as s, companion.published as p; "
+                "print(s.ROOT); print(s.cache_dir()); print(len(s.sources()), len(p.claims()))"],
+               cwd=tmp_path, env=env).stdout.split("\n")
+    assert Path(out[0]).is_relative_to(python.parents[1]), out  # inside the new environment
+    assert not Path(out[0]).is_relative_to(ROOT)
+    assert Path(out[1]).is_relative_to(Path(env["XDG_CACHE_HOME"])), out  # the user's cache folder
+    from companion import published, sources
+    assert out[2] == f"{len(sources.sources())} {len(published.claims())}"
+
+
+def test_one_notebook_per_chapter_gives_its_stored_outputs(fresh_env, tmp_path):
+    python, env = fresh_env
+    for name in ONE_PER_CHAPTER:  # only the notebooks, in an empty folder: nothing of the checkout
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / name, tmp_path / name)
+    _run([str(python), "-m", "companion", "execute", *ONE_PER_CHAPTER], cwd=tmp_path, env=env, timeout=1200)
+    for name in ONE_PER_CHAPTER:
+        stored = nbformat.read(ROOT / name, as_version=4)
+        executed = nbformat.read(tmp_path / name, as_version=4)
+        found = differences(_normalised(code_outputs(stored)), _normalised(code_outputs(executed)))
+        assert not found, f"{name}:\n" + "\n".join(found)
