@@ -1,9 +1,10 @@
 """The book's command line: python -m companion COMMAND (COMMAND --help says what each command does).
 
 Every command is one entry of ``COMMANDS``: a function that adds its arguments to its parser and a
-function that runs it. Expected failures (an unknown data key, a missing notebook, a bad mirror or data
-file, a closed output pipe, a copied checkout) end in one ``error:`` line on stderr and exit status 2;
-Ctrl-C (or SIGTERM) stops the command, its worker processes and their kernels, with status 130.
+function that runs it (a new command: one more entry). Expected failures (an unknown data key, a
+missing notebook, a bad mirror or data file, a copied checkout) end in one ``error:`` line on stderr
+and exit status 2; a closed output pipe (``| head``) ends the command quietly; Ctrl-C (or SIGTERM)
+stops the command, its worker processes and their kernels, with status 130.
 """
 
 from __future__ import annotations
@@ -55,12 +56,22 @@ def _execute_arguments(parser):
 
 
 def _execute(args):
-    from .notebooks import all_notebooks, execute
+    from .notebooks import execute
     for path in args.notebooks:  # all named notebooks are checked before any runs
         _existing_notebook(path)
-    for path in args.notebooks or all_notebooks():
+    for path in args.notebooks or _book_notebooks():
         print(f"executing {path}", file=sys.stderr)
         execute(path)
+
+
+def _book_notebooks() -> list[Path]:
+    from .notebooks import NOTEBOOK_DIRS, all_notebooks
+    found = all_notebooks()
+    if not found:
+        from .checkout import BOOK_ROOT
+        raise CommandError(f"no notebooks under {', '.join(NOTEBOOK_DIRS)} in {BOOK_ROOT} (the package is "
+                           f"installed, not checked out?): name the notebooks to run")
+    return found
 
 
 def _existing_notebook(path: Path) -> None:
@@ -72,8 +83,8 @@ def _existing_notebook(path: Path) -> None:
 
 # --- prerun ---------------------------------------------------------------------------------------
 def _prerun_arguments(parser):
-    parser.add_argument("--cache", type=Path, default=Path("_build/.jupyter_cache"),
-                        help="the execution cache folder (default: %(default)s)")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="the execution cache folder (default: _build/.jupyter_cache in the book's root)")
     parser.add_argument("--workers", type=int, default=None,
                         help="notebooks executed at once (default: the number of CPU cores)")
     parser.add_argument("notebooks", nargs="*", type=Path, metavar="NOTEBOOK",
@@ -84,7 +95,9 @@ def _prerun(args):
     from .prerun import execute_into_cache
     for path in args.notebooks:
         _existing_notebook(path)
-    outcome = execute_into_cache(args.cache, args.notebooks or None, workers=args.workers)
+    from .checkout import BOOK_ROOT
+    cache = args.cache or BOOK_ROOT / "_build" / ".jupyter_cache"
+    outcome = execute_into_cache(cache, args.notebooks or _book_notebooks(), workers=args.workers)
     for kind, paths in outcome.items():
         print(f"{kind}: {len(paths)}" + "".join(f"\n  {p}" for p in paths if kind != "succeeded"),
               file=sys.stderr)

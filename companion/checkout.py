@@ -49,9 +49,9 @@ def resolve(value: str | os.PathLike) -> Path:
     checkout (so ``COMPANION_DATA_MIRROR=../shared/data`` means the same from a notebook's folder as
     from the root); relative to the working directory where the package is installed."""
     path = Path(value).expanduser()
-    if path.is_absolute():
-        return path
-    return (CHECKOUT_ROOT or Path.cwd()) / path
+    if not path.is_absolute():
+        path = (CHECKOUT_ROOT or Path.cwd()) / path
+    return Path(os.path.normpath(path))  # ../shared/data named without the detour through the book
 
 
 def _enclosing_book(folder: Path) -> Path | None:

@@ -51,7 +51,7 @@ class Build:
 
 
 BUILD_TESTS = ("tests/test_build.py", "tests/test_browser.py", "tests/test_figure_images.py",
-               "tests/test_determinism.py")
+               "tests/test_determinism.py", "tests/test_quiet_build.py")
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
