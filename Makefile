@@ -40,9 +40,11 @@ test: data
 	$(BIN)/python -m pytest tests chapters about --nbval --nbval-current-env -p no:cacheprovider \
 		-n $(TEST_WORKERS) --dist loadgroup
 
-## Re-execute notebooks in place after an intended change (NB=path/to/one.ipynb for just one).
+## Re-execute notebooks in place after an intended change (NB=path/to/one.ipynb for just one), first
+## recording the computing environment that produces the stored outputs (about/computing-environment.json).
 execute: data
-	$(BIN)/python -m companion execute $(NB)
+	$(BIN)/python -m companion.environment --write
+	$(BIN)/python -m companion execute $(NB) $(if $(NB),about/environment.ipynb)
 
 ## Print build and test timings (see benchmarks/README.md).
 bench: data

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import kazstat, ons, published, schemas
+from .precision import rounded
 from .ledger import Recomputed, not_checkable, recomputes, recomputes_table
 
 CHAPTER = "chapters/participation-uk-kz"
@@ -264,8 +265,8 @@ class Beta:
     def coefficients(self) -> pd.DataFrame:
         """Intercept and slope with standard errors and 95 % confidence intervals."""
         ci = self.fit.conf_int(alpha=0.05)
-        return pd.DataFrame({"estimate": self.fit.params, "std_error": self.fit.bse,
-                             "ci_low": ci[0], "ci_high": ci[1], "p_value": self.fit.pvalues}).rename_axis("term")
+        return rounded(pd.DataFrame({"estimate": self.fit.params, "std_error": self.fit.bse,
+                                     "ci_low": ci[0], "ci_high": ci[1], "p_value": self.fit.pvalues}).rename_axis("term"))
 
     def band(self, points: int = 50) -> pd.DataFrame:
         """Fitted line and 95 % confidence band for the mean change over the observed range."""
@@ -273,8 +274,9 @@ class Beta:
 
         grid = np.linspace(self.data["start_share"].min(), self.data["start_share"].max(), points)
         pred = self.fit.get_prediction(add_constant(grid, has_constant="add")).summary_frame(alpha=0.05)
-        return pd.DataFrame({"start_share": grid, "fitted": pred["mean"].to_numpy(),
-                             "ci_low": pred["mean_ci_lower"].to_numpy(), "ci_high": pred["mean_ci_upper"].to_numpy()})
+        return rounded(pd.DataFrame({"start_share": grid, "fitted": pred["mean"].to_numpy(),
+                                     "ci_low": pred["mean_ci_lower"].to_numpy(),
+                                     "ci_high": pred["mean_ci_upper"].to_numpy()}))
 
 
 def beta_convergence(start: int, end: int) -> Beta:
@@ -288,7 +290,8 @@ def beta_convergence(start: int, end: int) -> Beta:
     wide = kz_areas_wide()[[start, end]].dropna()
     data = pd.DataFrame({"area_code": wide.index, "start_share": wide[start].to_numpy(),
                          "change": (wide[end] - wide[start]).to_numpy()}).sort_values("area_code").reset_index(drop=True)
-    fit = OLS(data["change"], add_constant(data["start_share"])).fit()
+    data = rounded(data)
+    fit = OLS(data["change"], add_constant(data["start_share"])).fit()  # on the shares as published (one decimal)
     return Beta(start, end, data, fit)
 
 
@@ -302,4 +305,4 @@ def sigma_convergence() -> pd.DataFrame:
     out = (areas.groupby(["country", "year"])["share"]
            .agg(n="count", mean="mean", sd=lambda s: float(np.std(s, ddof=1))).reset_index())
     out["cv"] = 100 * out["sd"] / out["mean"]
-    return out.sort_values(["country", "year"]).reset_index(drop=True)
+    return rounded(out.sort_values(["country", "year"]).reset_index(drop=True))

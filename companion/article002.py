@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import egov, freedomhouse, published
 from . import ledger
+from .precision import rounded
 from .ledger import Recomputed, not_checkable, recomputes
 
 def claims_table(claim_ids=None) -> pd.DataFrame:
@@ -263,9 +264,9 @@ def bands(year: int, grid_points: int = 101, alpha: float = 0.05) -> pd.DataFram
     result, _ = fit(year)
     grid = pd.DataFrame({"const": 1.0, "fh_total": np.linspace(0, 100, grid_points)})
     frame = result.get_prediction(grid).summary_frame(alpha=alpha)
-    return pd.DataFrame({"fh_total": grid["fh_total"], "fitted": frame["mean"],
-                         "ci_low": frame["mean_ci_lower"], "ci_high": frame["mean_ci_upper"],
-                         "pi_low": frame["obs_ci_lower"], "pi_high": frame["obs_ci_upper"]})
+    return rounded(pd.DataFrame({"fh_total": grid["fh_total"], "fitted": frame["mean"],
+                                 "ci_low": frame["mean_ci_lower"], "ci_high": frame["mean_ci_upper"],
+                                 "pi_low": frame["obs_ci_lower"], "pi_high": frame["obs_ci_upper"]}))
 
 
 def country_position(year: int, country: str = egov.KAZAKHSTAN, alpha: float = 0.05) -> dict:
@@ -280,13 +281,13 @@ def country_position(year: int, country: str = egov.KAZAKHSTAN, alpha: float = 0
     se_obs = float(np.sqrt(pred["mean_se"] ** 2 + result.scale))
     t = (float(row["egdi"]) - float(pred["mean"])) / se_obs
     residuals = data["egdi"] - result.fittedvalues
-    return {"country": country, "fh_total": float(row["fh_total"]), "egdi": float(row["egdi"]),
+    return rounded({"country": country, "fh_total": float(row["fh_total"]), "egdi": float(row["egdi"]),
             "fitted": float(pred["mean"]), "residual": float(row["egdi"] - pred["mean"]),
             "pi_low": float(pred["obs_ci_lower"]), "pi_high": float(pred["obs_ci_upper"]),
             "inside_pi": bool(pred["obs_ci_lower"] <= row["egdi"] <= pred["obs_ci_upper"]),
             "pi_quantile": float(stats.t.cdf(t, result.df_resid)),
             "residual_rank": int((residuals > residuals[data["country"] == country].item()).sum() + 1),
-            "n": int(result.nobs)}
+            "n": int(result.nobs)})
 
 
 def slopes_by_year(years=egov.EDITIONS, scored_only: bool = False) -> pd.DataFrame:
@@ -302,4 +303,4 @@ def slopes_by_year(years=egov.EDITIONS, scored_only: bool = False) -> pd.DataFra
                      "se_per_10": 10 * float(result.bse["fh_total"]),
                      "ci_low_per_10": 10 * float(low), "ci_high_per_10": 10 * float(high),
                      "r2": float(result.rsquared)})
-    return pd.DataFrame(rows)
+    return rounded(pd.DataFrame(rows))

@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import kazstat, ledger, owid, published, worldbank
 from .ledger import Recomputed, not_checkable
+from .precision import rounded
 
 CHAPTER = "chapters/electronic-involvement"
 FIGURE1_NOTEBOOK = f"{CHAPTER}/01_figure1_kz_share.ipynb"
@@ -196,8 +197,8 @@ def early_users(first: int = 1995, last: int = 2010) -> pd.DataFrame:
     parts.append(counts.assign(estimate="OWID 2021 count", share=np.nan, population=np.nan))
     frame = pd.concat(parts, ignore_index=True)
     frame = frame[frame["year"].between(first, last)]
-    return frame[["estimate", "year", "share", "population", "users"]].sort_values(
-        ["estimate", "year"]).reset_index(drop=True)
+    return rounded(frame[["estimate", "year", "share", "population", "users"]].sort_values(
+        ["estimate", "year"]).reset_index(drop=True))
 
 
 def _users(pop_id: str) -> pd.Series:
@@ -289,7 +290,7 @@ def population_2019() -> pd.DataFrame:
         row = worldbank.population_15_plus(vintage).query("country_code == @KZ and year == 2019").iloc[0]
         rows.append({"vintage": row["vintage"], "population_total": row["population"] / 1e6,
                      "share_0_14": row["share_0_14"], "population_15_plus": row["population_15_plus"] / 1e6})
-    return pd.DataFrame(rows).sort_values("vintage").reset_index(drop=True)
+    return rounded(pd.DataFrame(rows).sort_values("vintage").reset_index(drop=True))
 
 
 @recomputes("004-leak-adults-2019")
@@ -397,7 +398,7 @@ def diffusion_table(cov_type: str = "HC0") -> pd.DataFrame:
                      "n": int(result.nobs), "growth_rate": float(result.params[1]), "growth_low": low,
                      "growth_high": high, "midpoint": mid, "midpoint_se": se,
                      "midpoint_low": mid - z * se, "midpoint_high": mid + z * se})
-    return pd.DataFrame(rows).sort_values("series").reset_index(drop=True)
+    return rounded(pd.DataFrame(rows).sort_values("series").reset_index(drop=True))
 
 
 def lag_table(shares=(0.25, 0.5, 0.75, 0.9), leader: str = "United Kingdom (ITU)",
@@ -419,7 +420,7 @@ def lag_table(shares=(0.25, 0.5, 0.75, 0.9), leader: str = "United Kingdom (ITU)
             se = math.hypot(se_lead, se_follow)
             rows.append({"follower": follower, "share": share, "year_leader": t_lead, "year_follower": t_follow,
                          "lag": lag, "lag_low": lag - z * se, "lag_high": lag + z * se})
-    return pd.DataFrame(rows).sort_values(["follower", "share"]).reset_index(drop=True)
+    return rounded(pd.DataFrame(rows).sort_values(["follower", "share"]).reset_index(drop=True))
 
 
 def fitted_curves(first: int = 1995, last: int = 2030, cov_type: str = "HC0") -> pd.DataFrame:
@@ -440,4 +441,4 @@ def fitted_curves(first: int = 1995, last: int = 2030, cov_type: str = "HC0") ->
         expit = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
         rows.append(pd.DataFrame({"series": name, "year": years, "fitted": expit(eta),
                                   "lower": expit(eta - z * se), "upper": expit(eta + z * se)}))
-    return pd.concat(rows, ignore_index=True).sort_values(["series", "year"]).reset_index(drop=True)
+    return rounded(pd.concat(rows, ignore_index=True).sort_values(["series", "year"]).reset_index(drop=True))

@@ -27,6 +27,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from .precision import SIGNIFICANT_DIGITS, too_precise
 from .sources import ROOT, read_yaml, source
 
 FIGURE_DIR = ROOT / "_static" / "figures"
@@ -115,6 +116,12 @@ def save(fig, name: str, data: pd.DataFrame, *, title: str, sources: list[str], 
 
     if not name.startswith("fig-"):
         raise ValueError(f"figure names start with 'fig-' (got {name!r})")
+    csv = data.to_csv(index=False, lineterminator="\n")
+    unrounded = too_precise(csv)
+    if unrounded:  # a float at full precision would change the CSV (and its hash) with the CPU
+        raise ValueError(f"figure {name}: the plotted data carry more than {SIGNIFICANT_DIGITS} significant "
+                         f"digits (e.g. {', '.join(unrounded[:3])}); round them with "
+                         "companion.precision.rounded() and draw the figure from the rounded data")
     declared = [source(key) for key in sources]  # unknown keys fail here
     FIGURE_DIR.mkdir(parents=True, exist_ok=True)
     files = {ext: FIGURE_DIR / f"{name}.{ext}" for ext in ("png", "svg", "csv", "txt", "bib")}
@@ -124,7 +131,7 @@ def save(fig, name: str, data: pd.DataFrame, *, title: str, sources: list[str], 
     content = {  # rendered in memory first: the hashes shown are those of the bytes written
         "png": _render(fig, "png", dpi=DPI, metadata={"Software": None}),
         "svg": _render(fig, "svg", metadata={"Date": None, "Creator": None}),
-        "csv": data.to_csv(index=False, lineterminator="\n").encode("utf-8"),
+        "csv": csv.encode("utf-8"),
         "txt": f"{text}\n{data_lines}\n".encode("utf-8"),
         "bib": bib.encode("utf-8"),
     }

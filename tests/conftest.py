@@ -1,4 +1,5 @@
 import fcntl
+import functools
 import json
 import os
 import shutil
@@ -106,3 +107,20 @@ def built_book() -> Build:
         record.write_text(json.dumps({"run": run, "html": str(build.html), "log": build.log,
                                       "returncode": build.returncode}), encoding="utf-8")
         return build
+
+
+@functools.cache
+def _environment_note() -> str:
+    from companion.environment import explain_differences
+    return explain_differences()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A stored output that a fresh run does not give back (nbval, the determinism test): the report
+    also says which parts of this machine's computing environment differ from the record of the one
+    that produced the stored outputs (BLAS kernel, numpy SIMD, pinned packages, CPU...)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed and (".ipynb::" in item.nodeid or "test_determinism" in item.nodeid):
+        report.sections.append(("computing environment", _environment_note()))
