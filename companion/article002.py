@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import egov, freedomhouse, published
+from . import egov, freedomhouse, published, ti
 from . import ledger
-from .ledger import Recomputed, not_checkable, recomputes
+from .ledger import OTHER, Recomputed, not_checkable, recomputes
 
 def claims_table(claim_ids=None) -> pd.DataFrame:
     """This article's text claims (or the ones named), published beside recomputed with the verdict:
@@ -112,19 +112,27 @@ def kz_status(edition: int) -> str:
     return str(frame.loc[frame["edition"] == edition, "status_name"].item())
 
 
+CLOSED = "'closed, authoritarian' read as Freedom House's lowest status, Not Free (FH uses no such words)"
+
+
 @recomputes("002-fh-status-kz-2005")
-def status_2005() -> Recomputed:
-    return Recomputed(kz_status(2006), FH_KEYS, NB_FREEDOM,
-                      f"year under review 2005 = edition 2006; the 2005 edition (year 2004) also gives "
-                      f"{kz_status(2005)}. The article's 'closed, authoritarian' is read as Freedom House's "
-                      f"lowest status, Not Free (FH has no such label)")
+def status_2005() -> list[Recomputed]:
+    return [Recomputed(kz_status(2006), FH_KEYS, NB_FREEDOM,
+                       "year under review 2005 = edition 2006", vintage="FIW edition 2006 (year 2005)",
+                       reading=CLOSED, read_as="Not Free"),
+            Recomputed(kz_status(2005), FH_KEYS, NB_FREEDOM,
+                       "edition 2005 = year under review 2004", vintage="FIW edition 2005 (year 2004)",
+                       reading=CLOSED + "; '2005' read as the edition", read_as="Not Free")]
 
 
 @recomputes("002-fh-status-kz-ed2021")
-def status_ed2021() -> Recomputed:
-    return Recomputed(kz_status(2021), FH_KEYS, NB_FREEDOM,
-                      f"edition 2021 = year under review 2020; the edition covering 2021 (2022) gives "
-                      f"{kz_status(2022)}. 'Closed, authoritarian' read as Not Free")
+def status_ed2021() -> list[Recomputed]:
+    return [Recomputed(kz_status(2021), FH_KEYS, NB_FREEDOM,
+                       "edition 2021 = year under review 2020", vintage="FIW edition 2021 (year 2020)",
+                       reading=CLOSED, read_as="Not Free"),
+            Recomputed(kz_status(2022), FH_KEYS, NB_FREEDOM,
+                       "edition 2022 = year under review 2021", vintage="FIW edition 2022 (year 2021)",
+                       reading=CLOSED + "; '2021' read as the year under review", read_as="Not Free", role=OTHER)]
 
 
 def fh_rank_by_total(edition: int, country: str = KZ_FH) -> dict:
@@ -141,12 +149,23 @@ def fh_rank_by_total(edition: int, country: str = KZ_FH) -> dict:
 
 
 @recomputes("002-fh-rank-kz-94")
-def fh_rank_94() -> Recomputed:
+def fh_rank_94() -> list[Recomputed]:
     r = fh_rank_by_total(2021)
-    return not_checkable(
-        f"Freedom House publishes no rank. A rank by the 0-100 total of the 2021 edition (year 2020) would put "
-        f"Kazakhstan (total {r['total']:.0f}) at {r['rank_most_free_first']} of {r['countries']} countries counting "
-        f"from the most free, or {r['rank_least_free_first']} counting from the least free; neither is 94", NB_FREEDOM)
+    cpi = ti.country().set_index("cpi_year")
+    return [
+        not_checkable(
+            f"Freedom House publishes no rank. A rank by the 0-100 total of the 2021 edition (year 2020) would put "
+            f"Kazakhstan (total {r['total']:.0f}) at {r['rank_most_free_first']} of {r['countries']} countries counting "
+            f"from the most free, or {r['rank_least_free_first']} counting from the least free; neither is 94",
+            NB_FREEDOM, sources=FH_SCORE_KEYS, vintage="FIW edition 2021 (year 2020)",
+            reading="a rank in Freedom House's 2021 edition, as the sentence attributes it"),
+        Recomputed(int(cpi.loc[2020, "rank"]), (ti.KEY,), NB_FREEDOM,
+                   f"Transparency International's Corruption Perceptions Index 2020: Kazakhstan scores "
+                   f"{cpi.loc[2020, 'score']:.0f} and ranks {cpi.loc[2020, 'rank']} of {cpi.loc[2020, 'countries']} "
+                   f"countries, up from {cpi.loc[2019, 'rank']} in 2019 ('rose to'); the article's conclusion mentions "
+                   f"'the index of corruption'", vintage="CPI 2020 (published 28 January 2021)",
+                   reading="Kazakhstan's rank in the Corruption Perceptions Index 2020", role=OTHER),
+    ]
 
 
 # --- Share of information in digital form --------------------------------------------------------------
@@ -205,11 +224,30 @@ def portal_launch() -> Recomputed:
                          "or an official announcement would be needed)", NB_TIMELINE)
 
 
+DIGITAL_KZ_LAW = ("the programme was approved by government resolution No. 827 of 12 December 2017 (adilet.zan.kz, "
+                  "P1700000827), which article 002 itself cites as [15]; it ran from 2018 to 2022. Legal texts are not "
+                  "among our data sources")
+
+
 @recomputes("002-digital-kz-adopted")
 def digital_kz_adopted() -> Recomputed:
-    return not_checkable("the programme was approved by a government resolution (adilet.zan.kz, "
-                         "P1700000827, cited by the article as 12 December 2017); legal texts are not among "
-                         "our data sources", NB_TIMELINE)
+    return not_checkable(DIGITAL_KZ_LAW, NB_TIMELINE)
+
+
+@recomputes("002-digital-kz-period")
+def digital_kz_period() -> Recomputed:
+    return not_checkable(DIGITAL_KZ_LAW, NB_TIMELINE)
+
+
+_NO_EVENT_SOURCE = ("a date of an event or a period named in passing; the article cites no source for it that we "
+                    "hold, and no data file among our sources records it")
+
+for _claim in ("002-event-us-election-2016", "002-event-brexit-2016", "002-event-bots-dispute-2018",
+               "002-event-internet-1970s", "002-event-microchips-70s-80s", "002-event-admin-1950s"):
+    recomputes(_claim)(lambda: not_checkable(_NO_EVENT_SOURCE, NB_TIMELINE))
+for _claim in ("002-egov-idea-2004", "002-egov-first-central-asia-2006", "002-egov-no-projects-before-2006",
+               "002-egov-address-2006", "002-egov-infrastructure-programme-2001"):
+    recomputes(_claim)(lambda: not_checkable(_NO_SOURCE, NB_TIMELINE))
 
 
 def stages() -> pd.DataFrame:
