@@ -76,3 +76,17 @@ def test_the_index_is_complete_for_the_article_copies(index):
     missing, stale = key(fresh) - key(index), key(index) - key(fresh)
     assert not missing, f"numbers in the article copies missing from the index (run python -m companion.numbers): {sorted(missing)[:10]}"
     assert not stale, f"index rows that are not in the article copies: {sorted(stale)[:10]}"
+
+
+def test_printed_words_are_in_the_article_copies():
+    """A claim's ``printed`` words are the article's own (a short phrase; '...' marks words left out)."""
+    folder = numbers.articles_dir()
+    if not all(list(folder.glob(f"{a}_*.txt")) for a in numbers.ARTICLE_IDS):
+        pytest.skip(f"article copies not found in {folder} (set ${numbers.ARTICLES_ENV})")
+    texts = {a: re.sub(r"\s+", " ", numbers.article_file(a, folder).read_text(encoding="utf-8"))
+             for a in numbers.ARTICLE_IDS}
+    claims = published.claims()
+    for row in claims.itertuples():
+        assert len(row.printed.split()) <= 15, f"{row.claim_id}: printed words are a short phrase, not a sentence"
+        for fragment in (f.strip(" ,") for f in row.printed.split("...")):
+            assert not fragment or fragment in texts[row.article], (row.claim_id, fragment)
