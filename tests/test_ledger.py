@@ -143,3 +143,12 @@ def test_every_discrepancy_has_exactly_one_type_and_no_pattern_is_stale(whole_le
     assert set(types["claim_id"]) == set(claims.loc[claims["verdict"] != REPRODUCED, "claim_id"])
     for pattern in published.mapping("discrepancy_types")["claim_pattern"]:
         assert any(re.search(pattern, c) for c in types["claim_id"]), f"pattern {pattern} matches no claim"
+
+
+def test_contradictions_name_ledger_claims_and_span_articles(whole_ledger):
+    pairs = published.table("contradictions")
+    assert set(pairs["claim_id"]) <= set(whole_ledger["claim_id"])
+    assert (pairs.groupby("group").size() >= 2).all()
+    articles = whole_ledger.set_index("claim_id")["article"]
+    digital = pairs[pairs["group"].str.contains("Digital Kazakhstan")]["claim_id"].map(articles)
+    assert set(digital) == {"002", "004"}   # the adoption year: 2017 in article 002, 2018 in article 004
