@@ -123,7 +123,7 @@ EXPECTED = {
     "002-egdi-countries-ranked-2005": DIFFERS, "002-egdi-countries-ranked-2020": REPRODUCED,
     "002-egdi-asia-rank-kz-2020": DIFFERS, "002-egdi-central-asia-rank-kz-2020": REPRODUCED,
     "002-fh-status-kz-2005": REPRODUCED, "002-fh-status-kz-ed2021": REPRODUCED,
-    "002-fh-rank-kz-94": NOT_CHECKABLE, "002-digital-share-1980": NOT_CHECKABLE,
+    "002-fh-rank-kz-94": DIFFERS, "002-digital-share-1980": NOT_CHECKABLE,
     "002-digital-share-2012": NOT_CHECKABLE, "002-egov-portal-launch": NOT_CHECKABLE,
 }
 
@@ -132,6 +132,12 @@ def test_key_verdicts():
     table = article002.claims_table().set_index("claim_id")
     assert {k: table.loc[k, "verdict"] for k in EXPECTED} == EXPECTED
     assert "159 of 195" in table.loc["002-fh-rank-kz-94", "note"]
+    # the rank is Transparency International's (CPI 2020), not Freedom House's
+    assert table.loc["002-fh-rank-kz-94", "recomputed"] == 94
+    assert "ti_cpi_2020" in table.loc["002-fh-rank-kz-94", "sources"]
+    # the published value is what was printed, not our reading of it
+    assert table.loc["002-fh-status-kz-2005", "published"] == "closed, authoritarian"
+    assert table.loc["002-fh-status-kz-2005", "recomputed"] == "Not Free"
     claims = published.claims()
     assert set(table.index) == set(claims.loc[claims["article"] == "002", "claim_id"])
 
