@@ -248,7 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     arc = sub.add_parser("archive", help="write the versioned release archive and its SHA256SUMS")
     arc.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
     arc.add_argument("--pdf", type=Path, default=ROOT / "_build" / "pdf" / "book.pdf")
-    arc.add_argument("--figures", type=Path, default=ROOT / "_static" / "figures")
+    # the figures the built book publishes (not _static/figures, which the last execution rewrote)
+    arc.add_argument("--figures", type=Path, default=ROOT / "_build" / "html" / "_static" / "figures")
     arc.add_argument("--out", type=Path, default=RELEASE_DIR)
     args = parser.parse_args(argv)
     try:
