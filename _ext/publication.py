@@ -6,7 +6,8 @@ variables ``COMPANION_BASE_URL`` and ``COMPANION_REPOSITORY`` set by the publish
 * ``html_baseurl`` (each page's canonical link) is the address;
 * with a repository: the repository button, and Binder and Colab launch buttons on every notebook
   page (sphinx-book-theme's ``launch_buttons``); without one, none of them;
-* the footer names the version and its release date;
+* the footer names the version and its release date, and the prose can name them through the MyST
+  substitutions ``{{ book_version }}``, ``{{ book_release_date }}``, ``{{ book_year }}``;
 * the build writes ``CITATION.cff`` (with the version, date, address and repository) beside the
   pages;
 * every figure's citation in the rendered pages must carry this build's address: a page whose
@@ -35,6 +36,9 @@ def _configure(app, config):
     pub = _publication()
     config.html_baseurl = f"{pub.base_url}/" if pub.base_url else ""
     config.version = config.release = pub.version
+    # for the prose ({{ book_version }} in MyST): the how-to-cite page names the version and date
+    config.myst_substitutions = {**(config.myst_substitutions or {}), "book_version": pub.version,
+                                 "book_release_date": pub.date, "book_year": pub.date[:4]}
     options = dict(config.html_theme_options or {})
     footer = f"Version {pub.version}, released {pub.date}."
     if pub.base_url:
@@ -64,16 +68,28 @@ def _check_citations(app, doctree, docname):
                     "cache filled under another address: delete _build/.jupyter_cache (make clean) and build again.")
 
 
-def _write_cff(app, exception):
-    if exception is None and app.builder.format == "html":
-        from pathlib import Path
+def _finish(app, exception):
+    """Check the published figure files' citations (they are copied from ``_static/figures``, which
+    the last execution of a notebook wrote, perhaps under another address), then write CITATION.cff."""
+    if exception is not None or app.builder.format != "html":
+        return
+    from pathlib import Path
 
-        from companion.release import cff_text
-        Path(app.outdir, "CITATION.cff").write_text(cff_text(_publication()), encoding="utf-8")
+    from companion.release import cff_text
+    pub = _publication()
+    for bib in sorted(Path(app.outdir, "_static", "figures").glob("fig-*.bib")):
+        for url in CITED_URL.findall(bib.read_text(encoding="utf-8")):
+            relative = not re.match(r"^[a-z]+://", url)
+            if (pub.base_url and not url.startswith(pub.base_url + "/")) or (not pub.base_url and not relative):
+                raise ExtensionError(
+                    f"_static/figures/{bib.name} cites {url!r}, but this build's address is "
+                    f"{pub.base_url or '(none: local build)'!r}: the figure files were exported under another "
+                    "address. Run `make clean` and build again.")
+    Path(app.outdir, "CITATION.cff").write_text(cff_text(pub), encoding="utf-8")
 
 
 def setup(app):
     app.connect("config-inited", _configure)
     app.connect("doctree-resolved", _check_citations)
-    app.connect("build-finished", _write_cff)
+    app.connect("build-finished", _finish)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

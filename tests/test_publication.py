@@ -166,6 +166,61 @@ def test_makefile_has_pdf_and_release():
     assert "\nrelease: pdf\n" in text and "companion.release archive" in text
 
 
+def _extension():
+    sys.path.insert(0, str(ROOT / "_ext"))
+    try:
+        import publication
+    finally:
+        sys.path.pop(0)
+    return publication
+
+
+def test_the_build_refuses_citations_from_another_address(local, tmp_path):
+    """A page or a figure file whose citation was made under another address stops the build."""
+    from types import SimpleNamespace
+
+    from docutils import nodes
+    from sphinx.errors import ExtensionError
+    ext = _extension()
+    page = nodes.document(None, None)
+    page += nodes.raw("", "<pre>url = {chapters/a.html#fig-a}</pre>", format="html")
+    ext._check_citations(None, page, "chapters/a")  # local build, relative citation: fine
+    figures = tmp_path / "_static" / "figures"
+    figures.mkdir(parents=True)
+    (figures / "fig-a.bib").write_text("@misc{a,\n  url = {chapters/a.html#fig-a}\n}\n")
+    app = SimpleNamespace(builder=SimpleNamespace(format="html"), outdir=str(tmp_path))
+    ext._finish(app, None)
+    assert "version:" in (tmp_path / "CITATION.cff").read_text()
+    for name, value in SAMPLE.items():
+        local.setenv(name, value)
+    with pytest.raises(ExtensionError, match="make clean"):
+        ext._check_citations(None, page, "chapters/a")
+    with pytest.raises(ExtensionError, match="fig-a.bib"):
+        ext._finish(app, None)
+
+
+def test_the_build_takes_address_repository_buttons_and_version_from_the_one_place(local):
+    from types import SimpleNamespace
+    ext = _extension()
+    config = SimpleNamespace(html_baseurl="", version="", release="", myst_substitutions={},
+                             html_theme_options={"launch_buttons": {"thebe": False}})
+    ext._configure(None, config)
+    pub = release.publication()
+    assert config.html_baseurl == "" and "repository_url" not in config.html_theme_options
+    assert "binderhub_url" not in config.html_theme_options["launch_buttons"]
+    assert config.release == pub.version and config.myst_substitutions["book_version"] == pub.version
+    assert pub.date in config.html_theme_options["extra_footer"]
+    for name, value in SAMPLE.items():
+        local.setenv(name, value)
+    ext._configure(None, config)
+    options = config.html_theme_options
+    assert config.html_baseurl == "https://example.org/companion/"
+    assert options["repository_url"] == "https://github.com/example/companion"
+    assert options["use_repository_button"] is True
+    assert options["launch_buttons"] == {"thebe": False, "binderhub_url": ext.BINDER,
+                                         "colab_url": ext.COLAB, "notebook_interface": "jupyterlab"}
+
+
 # --------------------------------------------------------------------------------------------------
 # The archive
 

@@ -126,6 +126,11 @@ def test_pages_have_canonical_links_footer_and_citation_cff(published):
         assert "Version " in page and "Permanent address" in page, name
     cff = yaml.safe_load((published.html / "CITATION.cff").read_text(encoding="utf-8"))
     assert cff["url"] == BASE and cff["repository-code"] == REPO
+    from companion.release import publication
+    pub = publication()
+    how_to_cite = re.sub(r"\s+", " ", (published.html / "about" / "how-to-cite.html").read_text(encoding="utf-8"))
+    assert f"version {pub.version}, released {pub.date}" in how_to_cite
+    assert str(cff["version"]) == pub.version and str(cff["date-released"]) == pub.date
 
 
 def test_notebook_pages_have_binder_and_colab_buttons(published):
