@@ -192,8 +192,16 @@ def test_pdf_text_has_glued_numbers_figure_numbers_verdicts_and_bibliography(pub
     assert len(glued) >= 50
     missing = [value for value in glued if value not in text]
     assert not missing, f"glued values not in the PDF text: {missing[:20]}"
-    captions = re.findall(r'<span class="caption-number">((?:Figure|Table) \d+)', single)
-    assert captions and all(caption in text for caption in captions)
+    # the figure and table numbers: the same for each label in the HTML book and the single page
+    # (from which the PDF is printed), and each is in the PDF's text
+    numbered = re.compile(r'<(?:figure|div|table)[^>]*\bid="((?:fig|tab|table)-[^"]+)"[^>]*>.*?'
+                          r'<span class="caption-number">([^<]+)</span>', re.S)
+    html_numbers = {}
+    for page in _pages(published.html).values():
+        html_numbers.update((label, number.strip()) for label, number in numbered.findall(page))
+    single_numbers = {label: number.strip() for label, number in numbered.findall(single)}
+    assert len(html_numbers) >= 10 and single_numbers == html_numbers
+    assert all(re.search(re.escape(number) + r"\b", text) for number in html_numbers.values())
     for word in ("reproduced", "differs", "not checkable"):
         assert word in text
     assert "Fazylzhan" in text and "Bibliography" in text
