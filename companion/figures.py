@@ -28,7 +28,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from .precision import SIGNIFICANT_DIGITS, too_precise
-from .sources import ROOT, read_yaml, source
+from .sources import ROOT, source
 
 FIGURE_DIR = ROOT / "_static" / "figures"
 STYLE = Path(__file__).with_name("book.mplstyle")
@@ -57,8 +57,9 @@ def use_style() -> None:
 
 
 def _base_url() -> str:
-    config = read_yaml(ROOT / "_config.yml")
-    return ((config.get("html") or {}).get("baseurl") or "").rstrip("/")
+    """The book's public address ("" for a local build): see companion.release, the one place."""
+    from .release import publication
+    return publication().base_url
 
 
 def _write_atomic(path: Path, content: bytes) -> None:
