@@ -216,7 +216,8 @@ def _scan(nodes, modules, objects, module: str | None, env: dict | None = None,
                 reads.published.add(published)
     for top in nodes:  # functions passed around or referred to without a call: any arguments
         for node in _walk(top):
-            if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load) and id(node) not in called:
+            referred = isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load)
+            if referred and id(node) not in called:
                 target = _resolve(node, modules, objects, local)
                 if target and _known(target) and (not isinstance(node, ast.Name) or node.id not in hidden):
                     reads.calls.append((target, None, None))

@@ -88,7 +88,8 @@ def table() -> pd.DataFrame:
             "original": entry["original"],
             "page": entry["page"],
             "copy used": f"{copy['repository']}: {copy['path']}",
-            "commit": f"{copy['commit'][:12]} ({copy['commit_is']}, {copy['commit_date']}); pinned {copy['pinned_commit'][:12]}",
+            "commit": (f"{copy['commit'][:12]} ({copy['commit_is']}, {copy['commit_date']}); "
+                       f"pinned {copy['pinned_commit'][:12]}"),
             "terms": entry["terms"],
             "differs from the original": entry["differences"],
             "checked by hand": " | ".join(entry["checked"]),

@@ -45,7 +45,8 @@ def test_no_test_file_skips_except_for_a_missing_tool():
 
 def test_the_scan_finds_skips(tmp_path):
     probe = tmp_path / "test_probe.py"
-    probe.write_text("import pytest\n@pytest.mark.skipif(True, reason='x')\ndef test_a():\n    pytest.skip('no data')\n")
+    probe.write_text("import pytest\n@pytest.mark.skipif(True, reason='x')\n"
+                     "def test_a():\n    pytest.skip('no data')\n")
     assert len(skips_in(probe)) == 2
 
 
