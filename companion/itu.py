@@ -34,7 +34,7 @@ def _year(cell) -> tuple[int, bool] | None:
     return None
 
 
-@loader(keys_of=lambda key: [key])
+@loader(keys_of=lambda key: [key], among=tuple(VINTAGES))
 def aggregates(key: str) -> pd.DataFrame:
     """Every aggregate value of the workbook ``key``, long.
 
