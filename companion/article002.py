@@ -12,9 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import egov, freedomhouse, published
+from . import egov, freedomhouse, published, ti
 from . import ledger
-from .ledger import Recomputed, not_checkable, recomputes
+from .ledger import OTHER, Recomputed, not_checkable, recomputes
+from .precision import rounded
 
 def claims_table(claim_ids=None) -> pd.DataFrame:
     """This article's text claims (or the ones named), published beside recomputed with the verdict:
@@ -58,11 +59,15 @@ def rank_2020() -> Recomputed:
 
 
 @recomputes("002-egdi-countries-ranked-2005")
-def ranked_2005() -> Recomputed:
+def ranked_2005() -> list[Recomputed]:
     missing = ", ".join(unranked(2005))
-    return Recomputed(egov.ranked_count(2005), ("egov_2005",), NB_RANKS,
-                      f"the 2005 file lists 193 countries (today's UN members) but ranks only those with a "
-                      f"rank; {missing} carry none (not UN members in 2005), so the edition ranked fewer than 193")
+    listed = len(egov.edition(2005))
+    return [Recomputed(egov.ranked_count(2005), ("egov_2005",), NB_RANKS,
+                       f"the 2005 file lists {listed} countries (today's UN members) but ranks only those with a "
+                       f"rank; {missing} carry none (not UN members in 2005), so the edition ranked fewer than 193",
+                       vintage="UN E-Government Survey 2005", reading="countries ranked in 2005"),
+            Recomputed(listed, ("egov_2005",), NB_RANKS, "the file's rows, ranked or not",
+                       vintage="UN E-Government Survey 2005", reading="countries listed in the file", role=OTHER)]
 
 
 @recomputes("002-egdi-countries-ranked-2020")
@@ -83,15 +88,24 @@ def regional_ranks_kz(year: int = 2020) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+ASIAN_READINGS = {"UN M49 Asia (with Cyprus)": ledger.CITED, "UN M49 Asia without Cyprus": ledger.CITED,
+                  "Asia and Oceania (with Cyprus)": OTHER, "Asia and Oceania without Cyprus": OTHER}
+
+
 @recomputes("002-egdi-asia-rank-kz-2020")
-def asia_rank_2020() -> Recomputed:
-    ranks = regional_ranks_kz(2020).set_index("grouping")["kz_rank"]
-    return Recomputed(int(ranks[egov.VERDICT_GROUPING]), ("egov_2020",), NB_RANKS,
-                      f"grouping: {egov.VERDICT_GROUPING} (47 UN members, data/mappings/un_m49_asia_oceania.csv); "
-                      f"without Cyprus {ranks['UN M49 Asia without Cyprus']}; the printed 7th is obtained only "
-                      f"when Oceania is added and Cyprus left out (Asia and Oceania without Cyprus: "
-                      f"{ranks['Asia and Oceania without Cyprus']}; with Cyprus: {ranks['Asia and Oceania (with Cyprus)']}); "
-                      f"likely cause: the article's source used another regional list")
+def asia_rank_2020() -> list[Recomputed]:
+    """'7th among Asian countries': Asia with or without Cyprus are readings the words allow; Asia with
+    Oceania is not Asia, and is shown beside (it gives the printed 7th when Cyprus is left out)."""
+    ranks = regional_ranks_kz(2020).set_index("grouping")
+    out = []
+    for grouping, role in ASIAN_READINGS.items():
+        row = ranks.loc[grouping]
+        out.append(Recomputed(int(row["kz_rank"]), ("egov_2020",), NB_RANKS,
+                              f"{row['countries']} countries; ahead of Kazakhstan: {row['ranked_ahead_of_kz']}",
+                              vintage="UN E-Government Survey 2020",
+                              reading=f"'Asian countries' read as {grouping} (data/mappings/un_m49_asia_oceania.csv)",
+                              role=role))
+    return out
 
 
 @recomputes("002-egdi-central-asia-rank-kz-2020")
@@ -112,19 +126,27 @@ def kz_status(edition: int) -> str:
     return str(frame.loc[frame["edition"] == edition, "status_name"].item())
 
 
+CLOSED = "'closed, authoritarian' read as Freedom House's lowest status, Not Free (FH uses no such words)"
+
+
 @recomputes("002-fh-status-kz-2005")
-def status_2005() -> Recomputed:
-    return Recomputed(kz_status(2006), FH_KEYS, NB_FREEDOM,
-                      f"year under review 2005 = edition 2006; the 2005 edition (year 2004) also gives "
-                      f"{kz_status(2005)}. The article's 'closed, authoritarian' is read as Freedom House's "
-                      f"lowest status, Not Free (FH has no such label)")
+def status_2005() -> list[Recomputed]:
+    return [Recomputed(kz_status(2006), FH_KEYS, NB_FREEDOM,
+                       "year under review 2005 = edition 2006", vintage="FIW edition 2006 (year 2005)",
+                       reading=CLOSED, read_as="Not Free"),
+            Recomputed(kz_status(2005), FH_KEYS, NB_FREEDOM,
+                       "edition 2005 = year under review 2004", vintage="FIW edition 2005 (year 2004)",
+                       reading=CLOSED + "; '2005' read as the edition", read_as="Not Free")]
 
 
 @recomputes("002-fh-status-kz-ed2021")
-def status_ed2021() -> Recomputed:
-    return Recomputed(kz_status(2021), FH_KEYS, NB_FREEDOM,
-                      f"edition 2021 = year under review 2020; the edition covering 2021 (2022) gives "
-                      f"{kz_status(2022)}. 'Closed, authoritarian' read as Not Free")
+def status_ed2021() -> list[Recomputed]:
+    return [Recomputed(kz_status(2021), FH_KEYS, NB_FREEDOM,
+                       "edition 2021 = year under review 2020", vintage="FIW edition 2021 (year 2020)",
+                       reading=CLOSED, read_as="Not Free"),
+            Recomputed(kz_status(2022), FH_KEYS, NB_FREEDOM,
+                       "edition 2022 = year under review 2021", vintage="FIW edition 2022 (year 2021)",
+                       reading=CLOSED + "; '2021' read as the year under review", read_as="Not Free", role=OTHER)]
 
 
 def fh_rank_by_total(edition: int, country: str = KZ_FH) -> dict:
@@ -141,12 +163,23 @@ def fh_rank_by_total(edition: int, country: str = KZ_FH) -> dict:
 
 
 @recomputes("002-fh-rank-kz-94")
-def fh_rank_94() -> Recomputed:
+def fh_rank_94() -> list[Recomputed]:
     r = fh_rank_by_total(2021)
-    return not_checkable(
-        f"Freedom House publishes no rank. A rank by the 0-100 total of the 2021 edition (year 2020) would put "
-        f"Kazakhstan (total {r['total']:.0f}) at {r['rank_most_free_first']} of {r['countries']} countries counting "
-        f"from the most free, or {r['rank_least_free_first']} counting from the least free; neither is 94", NB_FREEDOM)
+    cpi = ti.country().set_index("cpi_year")
+    return [
+        not_checkable(
+            f"Freedom House publishes no rank. A rank by the 0-100 total of the 2021 edition (year 2020) would put "
+            f"Kazakhstan (total {r['total']:.0f}) at {r['rank_most_free_first']} of {r['countries']} countries counting "
+            f"from the most free, or {r['rank_least_free_first']} counting from the least free; neither is 94",
+            NB_FREEDOM, sources=FH_SCORE_KEYS, vintage="FIW edition 2021 (year 2020)",
+            reading="a rank in Freedom House's 2021 edition, as the sentence attributes it"),
+        Recomputed(int(cpi.loc[2020, "rank"]), (ti.KEY,), NB_FREEDOM,
+                   f"Transparency International's Corruption Perceptions Index 2020: Kazakhstan scores "
+                   f"{cpi.loc[2020, 'score']:.0f} and ranks {cpi.loc[2020, 'rank']} of {cpi.loc[2020, 'countries']} "
+                   f"countries, up from {cpi.loc[2019, 'rank']} in 2019 ('rose to'); the article's conclusion mentions "
+                   f"'the index of corruption'", vintage="CPI 2020 (published 28 January 2021)",
+                   reading="Kazakhstan's rank in the Corruption Perceptions Index 2020", role=OTHER),
+    ]
 
 
 # --- Share of information in digital form --------------------------------------------------------------
@@ -205,11 +238,30 @@ def portal_launch() -> Recomputed:
                          "or an official announcement would be needed)", NB_TIMELINE)
 
 
+DIGITAL_KZ_LAW = ("the programme was approved by government resolution No. 827 of 12 December 2017 (adilet.zan.kz, "
+                  "P1700000827), which article 002 itself cites as [15]; it ran from 2018 to 2022. Legal texts are not "
+                  "among our data sources")
+
+
 @recomputes("002-digital-kz-adopted")
 def digital_kz_adopted() -> Recomputed:
-    return not_checkable("the programme was approved by a government resolution (adilet.zan.kz, "
-                         "P1700000827, cited by the article as 12 December 2017); legal texts are not among "
-                         "our data sources", NB_TIMELINE)
+    return not_checkable(DIGITAL_KZ_LAW, NB_TIMELINE)
+
+
+@recomputes("002-digital-kz-period")
+def digital_kz_period() -> Recomputed:
+    return not_checkable(DIGITAL_KZ_LAW, NB_TIMELINE)
+
+
+_NO_EVENT_SOURCE = ("a date of an event or a period named in passing; the article cites no source for it that we "
+                    "hold, and no data file among our sources records it")
+
+for _claim in ("002-event-us-election-2016", "002-event-brexit-2016", "002-event-bots-dispute-2018",
+               "002-event-internet-1970s", "002-event-microchips-70s-80s", "002-event-admin-1950s"):
+    recomputes(_claim)(lambda: not_checkable(_NO_EVENT_SOURCE, NB_TIMELINE))
+for _claim in ("002-egov-idea-2004", "002-egov-first-central-asia-2006", "002-egov-no-projects-before-2006",
+               "002-egov-address-2006", "002-egov-infrastructure-programme-2001"):
+    recomputes(_claim)(lambda: not_checkable(_NO_SOURCE, NB_TIMELINE))
 
 
 def stages() -> pd.DataFrame:
@@ -263,9 +315,9 @@ def bands(year: int, grid_points: int = 101, alpha: float = 0.05) -> pd.DataFram
     result, _ = fit(year)
     grid = pd.DataFrame({"const": 1.0, "fh_total": np.linspace(0, 100, grid_points)})
     frame = result.get_prediction(grid).summary_frame(alpha=alpha)
-    return pd.DataFrame({"fh_total": grid["fh_total"], "fitted": frame["mean"],
-                         "ci_low": frame["mean_ci_lower"], "ci_high": frame["mean_ci_upper"],
-                         "pi_low": frame["obs_ci_lower"], "pi_high": frame["obs_ci_upper"]})
+    return rounded(pd.DataFrame({"fh_total": grid["fh_total"], "fitted": frame["mean"],
+                                 "ci_low": frame["mean_ci_lower"], "ci_high": frame["mean_ci_upper"],
+                                 "pi_low": frame["obs_ci_lower"], "pi_high": frame["obs_ci_upper"]}))
 
 
 def country_position(year: int, country: str = egov.KAZAKHSTAN, alpha: float = 0.05) -> dict:
@@ -280,13 +332,13 @@ def country_position(year: int, country: str = egov.KAZAKHSTAN, alpha: float = 0
     se_obs = float(np.sqrt(pred["mean_se"] ** 2 + result.scale))
     t = (float(row["egdi"]) - float(pred["mean"])) / se_obs
     residuals = data["egdi"] - result.fittedvalues
-    return {"country": country, "fh_total": float(row["fh_total"]), "egdi": float(row["egdi"]),
+    return rounded({"country": country, "fh_total": float(row["fh_total"]), "egdi": float(row["egdi"]),
             "fitted": float(pred["mean"]), "residual": float(row["egdi"] - pred["mean"]),
             "pi_low": float(pred["obs_ci_lower"]), "pi_high": float(pred["obs_ci_upper"]),
             "inside_pi": bool(pred["obs_ci_lower"] <= row["egdi"] <= pred["obs_ci_upper"]),
             "pi_quantile": float(stats.t.cdf(t, result.df_resid)),
             "residual_rank": int((residuals > residuals[data["country"] == country].item()).sum() + 1),
-            "n": int(result.nobs)}
+            "n": int(result.nobs)})
 
 
 def slopes_by_year(years=egov.EDITIONS, scored_only: bool = False) -> pd.DataFrame:
@@ -302,4 +354,4 @@ def slopes_by_year(years=egov.EDITIONS, scored_only: bool = False) -> pd.DataFra
                      "se_per_10": 10 * float(result.bse["fh_total"]),
                      "ci_low_per_10": 10 * float(low), "ci_high_per_10": 10 * float(high),
                      "r2": float(result.rsquared)})
-    return pd.DataFrame(rows)
+    return rounded(pd.DataFrame(rows))

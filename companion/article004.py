@@ -13,8 +13,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from . import kazstat, ledger, owid, published, worldbank
-from .ledger import Recomputed, not_checkable
+from . import itu, kazstat, ledger, owid, precision, published, worldbank
+from .ledger import LIKELY, OTHER, Recomputed, not_checkable
+from .precision import rounded
 
 CHAPTER = "chapters/electronic-involvement"
 FIGURE1_NOTEBOOK = f"{CHAPTER}/01_figure1_kz_share.ipynb"
@@ -69,15 +70,14 @@ FIG1_CAUSES = ("the national value for 2018 is 81.3 and ITU's 78.9; 83.4 appears
                "2011-2020 are unchanged since 2021, earlier releases are not in our files)")
 
 
-@recomputes("004-fig1-kz-2018-national")
-def fig1_national_2018() -> Recomputed:
-    return Recomputed(_share(NATIONAL_SERIES, 2018), ("kz_sdg_17_8_1",), FIGURE1_NOTEBOOK, FIG1_CAUSES)
-
-
-@recomputes("004-fig1-kz-2018-itu")
-def fig1_itu_2018() -> Recomputed:
-    return Recomputed(_share(ITU_SERIES, 2018), ("wb_internet_share",), FIGURE1_NOTEBOOK,
-                      "ITU's estimate (World Bank 2024 vintage) is lower still; " + FIG1_CAUSES)
+@recomputes("004-fig1-kz-2018")
+def fig1_2018() -> list[Recomputed]:
+    return [Recomputed(_share(NATIONAL_SERIES, 2018), ("kz_sdg_17_8_1",), FIGURE1_NOTEBOOK, FIG1_CAUSES,
+                       vintage="national SDG platform, October 2024 (values unchanged since 2021)",
+                       reading="the Committee on Statistics' share, as the article names it"),
+            Recomputed(_share(ITU_SERIES, 2018), ("wb_internet_share",), FIGURE1_NOTEBOOK,
+                       "ITU's estimate for the whole population", vintage=worldbank.INTERNET_VINTAGE,
+                       reading="ITU's share of individuals using the Internet", role=OTHER)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,57 +121,65 @@ def region_matches(year: int = 2017) -> pd.DataFrame:
     frame["published"] = frame["claim"].map(published)
     frame["tolerance"] = frame["claim"].map(tolerance)
     frame["difference"] = frame["share"] - frame["published"]
-    frame["matches"] = frame["difference"].abs() <= frame["tolerance"] + 1e-9
+    frame["matches"] = frame["difference"].map(precision.round_sig).abs() <= frame["tolerance"]
     cols = ["claim", "published", "tolerance", "aggregate", "vintage", "share", "difference", "matches"]
     return frame[cols].sort_values(["claim", "vintage", "aggregate"]).reset_index(drop=True)
 
 
-def _region_claim(claim: str, vintage_id: str) -> Recomputed:
+# ITU's own aggregates: the ITU/BDT regions ("Europe" without the CIS, "Africa" without North Africa).
+ITU_REGIONS = {"world": "World", "europe": "Europe", "africa": "Africa"}
+ITU_KEYS = {"itu_key_ict_2017": LIKELY, "itu_key_ict_2019": OTHER}
+
+
+def itu_regions(year: int = 2017) -> pd.DataFrame:
+    """ITU's own world, Europe and Africa shares for ``year`` in both ITU vintages.
+
+    Columns: claim, entity, key, vintage, estimate, share."""
+    rows = []
+    for key in ITU_KEYS:
+        frame = itu.internet_share(key)
+        for claim, entity in ITU_REGIONS.items():
+            hit = frame[(frame["entity"] == entity) & (frame["year"] == year)].iloc[0]
+            rows.append({"claim": claim, "entity": entity, "key": key, "vintage": hit["vintage"],
+                         "estimate": bool(hit["estimate"]), "share": float(hit["share"])})
+    return pd.DataFrame(rows)
+
+
+def _region_claim(claim: str) -> list[Recomputed]:
+    """ITU's own estimate of 2017 (the vintage of ICT Facts and Figures 2017) decides; ITU's 2019 revision
+    and the World Bank / OWID aggregates of other vintages and other regions are shown beside."""
     _, _, main, _ = REGION_CLAIMS[claim]
-    vintage = VINTAGES[vintage_id]
-    matches = region_matches().query("claim == @claim and vintage == @vintage")
-    value = float(matches.query("aggregate == @main")["share"].item())
-    hits = matches[matches["matches"]]
-    others = matches[matches["aggregate"] != main]
-    closest = others.loc[others["difference"].abs().idxmin()] if len(others) else None
-    hit_text = ("within tolerance in this vintage: " + "; ".join(
-        f"{r.aggregate} {r.share:.1f}" for r in hits.itertuples()) if len(hits)
-        else "no aggregate in this vintage is within tolerance")
-    closest_text = f"; closest other aggregate: {closest['aggregate']} {closest['share']:.1f}" if closest is not None else ""
-    cause = ("; the article's figures are most likely ITU's own 2017 estimates for ITU regions "
-             "(not in our files), which differ from World Bank aggregates and were later revised")
-    return Recomputed(value, (VINTAGE_KEYS[vintage_id],), REGIONS_NOTEBOOK,
-                      f"{main}, 2017, {vintage}: {hit_text}{closest_text}{cause}")
+    entity = ITU_REGIONS[claim]
+    region_note = {"world": "the world", "europe": "ITU region Europe (without the CIS countries)",
+                   "africa": "ITU region Africa (without North Africa, which ITU counts in the Arab States)"}[claim]
+    out = []
+    for row in itu_regions().query("claim == @claim").itertuples():
+        out.append(Recomputed(row.share, (row.key,), REGIONS_NOTEBOOK,
+                              f"{region_note}, 2017{' (an estimate in this vintage)' if row.estimate else ''}",
+                              vintage=row.vintage, reading=f"ITU's {entity}", role=ITU_KEYS[row.key]))
+    matches = region_matches()
+    for vintage_id, vintage in VINTAGES.items():
+        part = matches.query("claim == @claim and vintage == @vintage")
+        value = float(part.query("aggregate == @main")["share"].item())
+        out.append(Recomputed(value, (VINTAGE_KEYS[vintage_id],), REGIONS_NOTEBOOK,
+                              "a World Bank aggregate of another vintage and another grouping of countries",
+                              vintage=vintage, reading=main, role=OTHER))
+    return out
 
 
-@recomputes("004-world-2017-wb2024")
-def world_wb2024() -> Recomputed:
-    return _region_claim("world", "wb2024")
+@recomputes("004-world-2017")
+def world_2017() -> list[Recomputed]:
+    return _region_claim("world")
 
 
-@recomputes("004-world-2017-owid2021")
-def world_owid2021() -> Recomputed:
-    return _region_claim("world", "owid2021")
+@recomputes("004-europe-2017")
+def europe_2017() -> list[Recomputed]:
+    return _region_claim("europe")
 
 
-@recomputes("004-europe-2017-wb2024")
-def europe_wb2024() -> Recomputed:
-    return _region_claim("europe", "wb2024")
-
-
-@recomputes("004-europe-2017-owid2021")
-def europe_owid2021() -> Recomputed:
-    return _region_claim("europe", "owid2021")
-
-
-@recomputes("004-africa-2017-wb2024")
-def africa_wb2024() -> Recomputed:
-    return _region_claim("africa", "wb2024")
-
-
-@recomputes("004-africa-2017-owid2021")
-def africa_owid2021() -> Recomputed:
-    return _region_claim("africa", "owid2021")
+@recomputes("004-africa-2017")
+def africa_2017() -> list[Recomputed]:
+    return _region_claim("africa")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,8 +204,8 @@ def early_users(first: int = 1995, last: int = 2010) -> pd.DataFrame:
     parts.append(counts.assign(estimate="OWID 2021 count", share=np.nan, population=np.nan))
     frame = pd.concat(parts, ignore_index=True)
     frame = frame[frame["year"].between(first, last)]
-    return frame[["estimate", "year", "share", "population", "users"]].sort_values(
-        ["estimate", "year"]).reset_index(drop=True)
+    return rounded(frame[["estimate", "year", "share", "population", "users"]].sort_values(
+        ["estimate", "year"]).reset_index(drop=True))
 
 
 def _users(pop_id: str) -> pd.Series:
@@ -219,42 +227,42 @@ EARLY_CAUSE = ("the article's counts probably come from another source (e.g. nat
                "subscribers, or an earlier ITU estimate) that is not among our files")
 
 
+POP_ROLES = {"pop2023": LIKELY, "pop2026": OTHER}
+OWID_NOTE = "OWID's own counts (WB share x UN population), 2021 vintage"
+
+
 def _users_1997(pop_id: str) -> Recomputed:
     users = _users(pop_id)
-    owid_1997 = _owid_users()[1997]
     return Recomputed(float(users[1997] / 1000), EARLY_SOURCES + (f"wb_population_{pop_id[3:]}",), EARLY_NOTEBOOK,
                       f"thousand users; ITU share 1997 {worldbank.internet_share().query('country_code == @KZ and year == 1997')['share'].item():.4f} % "
-                      f"of the population; OWID 2021 counts {owid_1997 / 1000:.1f} thousand; "
-                      f"the article's figure is {41.1e3 / users[1997]:.1f} times ours; {EARLY_CAUSE}")
+                      f"of the population; the article's figure is {41.1e3 / users[1997]:.1f} times ours; {EARLY_CAUSE}",
+                      vintage=f"WB share 2024 x WB population {POP_VINTAGE_IDS[pop_id]}",
+                      reading="users = share x population", role=POP_ROLES[pop_id])
 
 
-@recomputes("004-users-1997-pop2023")
-def users_1997_pop2023() -> Recomputed:
-    return _users_1997("pop2023")
-
-
-@recomputes("004-users-1997-pop2026")
-def users_1997_pop2026() -> Recomputed:
-    return _users_1997("pop2026")
+@recomputes("004-users-1997")
+def users_1997() -> list[Recomputed]:
+    return [_users_1997("pop2023"), _users_1997("pop2026"),
+            Recomputed(float(_owid_users()[1997] / 1000), ("owid_internet_users_2021",), EARLY_NOTEBOOK,
+                       "thousand users", vintage=owid.VINTAGE, reading=OWID_NOTE, role=LIKELY)]
 
 
 def _growth_2001(pop_id: str) -> Recomputed:
     users = _users(pop_id)
-    owid_ratio = _owid_users()[2001] / _owid_users()[1997]
     return Recomputed(float(users[2001] / users[1997]), EARLY_SOURCES + (f"wb_population_{pop_id[3:]}",),
                       EARLY_NOTEBOOK,
-                      f"users 2001 / users 1997; 2001: {users[2001] / 1000:.1f} thousand; OWID 2021 ratio "
-                      f"{owid_ratio:.1f}; five times 41.1 thousand would be 205.5 thousand; {EARLY_CAUSE}")
+                      f"users 2001 / users 1997; 2001: {users[2001] / 1000:.1f} thousand; five times 41.1 thousand "
+                      f"would be 205.5 thousand; {EARLY_CAUSE}",
+                      vintage=f"WB share 2024 x WB population {POP_VINTAGE_IDS[pop_id]}",
+                      reading="users 2001 / users 1997", role=POP_ROLES[pop_id])
 
 
-@recomputes("004-users-2001-ratio-pop2023")
-def growth_2001_pop2023() -> Recomputed:
-    return _growth_2001("pop2023")
-
-
-@recomputes("004-users-2001-ratio-pop2026")
-def growth_2001_pop2026() -> Recomputed:
-    return _growth_2001("pop2026")
+@recomputes("004-users-2001-ratio")
+def growth_2001() -> list[Recomputed]:
+    owid_ratio = _owid_users()[2001] / _owid_users()[1997]
+    return [_growth_2001("pop2023"), _growth_2001("pop2026"),
+            Recomputed(float(owid_ratio), ("owid_internet_users_2021",), EARLY_NOTEBOOK, "users 2001 / users 1997",
+                       vintage=owid.VINTAGE, reading=OWID_NOTE, role=LIKELY)]
 
 
 def _first_million(pop_id: str) -> Recomputed:
@@ -263,17 +271,16 @@ def _first_million(pop_id: str) -> Recomputed:
     return Recomputed(year, EARLY_SOURCES + (f"wb_population_{pop_id[3:]}",), EARLY_NOTEBOOK,
                       f"users in 2005: {users[2005] / 1000:.0f} thousand; first year with a million or more: "
                       f"{year} ({users[year] / 1e6:.2f} million; ITU's share jumps from 4.0 % in 2007 to 11 % "
-                      f"in 2008); OWID 2021 counts give {first_million_year(_owid_users())}; {EARLY_CAUSE}")
+                      f"in 2008); {EARLY_CAUSE}",
+                      vintage=f"WB share 2024 x WB population {POP_VINTAGE_IDS[pop_id]}",
+                      reading="first year with users >= 1 million", role=POP_ROLES[pop_id])
 
 
-@recomputes("004-first-million-year-pop2023")
-def first_million_pop2023() -> Recomputed:
-    return _first_million("pop2023")
-
-
-@recomputes("004-first-million-year-pop2026")
-def first_million_pop2026() -> Recomputed:
-    return _first_million("pop2026")
+@recomputes("004-first-million-year")
+def first_million() -> list[Recomputed]:
+    return [_first_million("pop2023"), _first_million("pop2026"),
+            Recomputed(first_million_year(_owid_users()), ("owid_internet_users_2021",), EARLY_NOTEBOOK,
+                       "first year with a million or more", vintage=owid.VINTAGE, reading=OWID_NOTE, role=LIKELY)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -289,21 +296,46 @@ def population_2019() -> pd.DataFrame:
         row = worldbank.population_15_plus(vintage).query("country_code == @KZ and year == 2019").iloc[0]
         rows.append({"vintage": row["vintage"], "population_total": row["population"] / 1e6,
                      "share_0_14": row["share_0_14"], "population_15_plus": row["population_15_plus"] / 1e6})
-    return pd.DataFrame(rows).sort_values("vintage").reset_index(drop=True)
+    return rounded(pd.DataFrame(rows).sort_values("vintage").reset_index(drop=True))
 
 
 @recomputes("004-leak-adults-2019")
-def leak_adults() -> Recomputed:
-    pop = population_2019().set_index("vintage")
-    main = pop.iloc[0]
-    other = pop.iloc[1]
-    return Recomputed(float(main["population_15_plus"]),
-                      ("wb_population_2023", "wb_population_share_0014"), OTHER_NOTEBOOK,
-                      f"million aged 15+ in 2019 ({pop.index[0]}); with the 2026 total "
-                      f"{other['population_15_plus']:.2f} million. 18 million is close to the TOTAL population "
-                      f"({main['population_total']:.2f} million; {other['population_total']:.2f} with the 2026 total), "
-                      f"not to the adults. Our files give no 18+ count (only 0-14, 15-64, 65+); the 18+ "
-                      f"population is smaller than the 15+ one, so the verdict holds for it too")
+def leak_adults() -> list[Recomputed]:
+    pop = population_2019()
+    out = []
+    for i, row in enumerate(pop.itertuples()):
+        out.append(Recomputed(float(row.population_15_plus),
+                              ("wb_population_2023" if i == 0 else "wb_population_2026", "wb_population_share_0014"),
+                              OTHER_NOTEBOOK,
+                              f"million aged 15+ in 2019; 18 million is close to the TOTAL population "
+                              f"({row.population_total:.2f} million), not to the adults. Our files give no 18+ count "
+                              f"(only 0-14, 15-64, 65+); the 18+ population is smaller than the 15+ one, so the "
+                              f"verdict holds for it too",
+                              vintage=f"WB population {row.vintage}", reading="adults read as aged 15 and over",
+                              role=LIKELY if i == 0 else OTHER))
+    return out
+
+
+@recomputes("004-facebook-peers")
+def facebook_peers() -> Recomputed:
+    return not_checkable(
+        "no file in the mirror gives Facebook penetration by country, so the countries at Kazakhstan's level "
+        "cannot be listed; the article's source [4] is not identified", OTHER_NOTEBOOK)
+
+
+DIGITAL_KZ_LAW = ("the programme was approved by government resolution No. 827 of 12 December 2017, which article "
+                  "002 cites ([15]), and ran from 2018 to 2022; legal texts are not among our data sources")
+
+
+@recomputes("004-digital-kz-adopted")
+def digital_kz_adopted() -> Recomputed:
+    return not_checkable(DIGITAL_KZ_LAW, FIGURE1_NOTEBOOK)
+
+
+@recomputes("004-info-kz-2020-start")
+def info_kz_start() -> Recomputed:
+    return not_checkable("the start of a state programme; the article's source [1] is not identified and no data "
+                         "file among our sources records programme dates", FIGURE1_NOTEBOOK)
 
 
 @recomputes("004-facebook-rank")
@@ -397,7 +429,7 @@ def diffusion_table(cov_type: str = "HC0") -> pd.DataFrame:
                      "n": int(result.nobs), "growth_rate": float(result.params[1]), "growth_low": low,
                      "growth_high": high, "midpoint": mid, "midpoint_se": se,
                      "midpoint_low": mid - z * se, "midpoint_high": mid + z * se})
-    return pd.DataFrame(rows).sort_values("series").reset_index(drop=True)
+    return rounded(pd.DataFrame(rows).sort_values("series").reset_index(drop=True))
 
 
 def lag_table(shares=(0.25, 0.5, 0.75, 0.9), leader: str = "United Kingdom (ITU)",
@@ -419,7 +451,7 @@ def lag_table(shares=(0.25, 0.5, 0.75, 0.9), leader: str = "United Kingdom (ITU)
             se = math.hypot(se_lead, se_follow)
             rows.append({"follower": follower, "share": share, "year_leader": t_lead, "year_follower": t_follow,
                          "lag": lag, "lag_low": lag - z * se, "lag_high": lag + z * se})
-    return pd.DataFrame(rows).sort_values(["follower", "share"]).reset_index(drop=True)
+    return rounded(pd.DataFrame(rows).sort_values(["follower", "share"]).reset_index(drop=True))
 
 
 def fitted_curves(first: int = 1995, last: int = 2030, cov_type: str = "HC0") -> pd.DataFrame:
@@ -440,4 +472,4 @@ def fitted_curves(first: int = 1995, last: int = 2030, cov_type: str = "HC0") ->
         expit = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
         rows.append(pd.DataFrame({"series": name, "year": years, "fitted": expit(eta),
                                   "lower": expit(eta - z * se), "upper": expit(eta + z * se)}))
-    return pd.concat(rows, ignore_index=True).sort_values(["series", "year"]).reset_index(drop=True)
+    return rounded(pd.concat(rows, ignore_index=True).sort_values(["series", "year"]).reset_index(drop=True))

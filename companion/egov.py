@@ -49,7 +49,8 @@ def source_key(year: int) -> str:
     return f"egov_{year}"
 
 
-@loader(keys_of=lambda year: [source_key(year)])
+@loader(keys_of=lambda year: [source_key(year)],
+        among=[source_key(year) for year in EDITIONS + (EXTENSION,)])
 def edition(year: int) -> pd.DataFrame:
     """One survey edition (a fresh copy: callers may modify it), tidy: one row per country, columns :data:`COLUMNS`.
 

@@ -27,7 +27,8 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from .sources import ROOT, read_yaml, source
+from .precision import SIGNIFICANT_DIGITS, too_precise
+from .sources import ROOT, source
 
 FIGURE_DIR = ROOT / "_static" / "figures"
 STYLE = Path(__file__).with_name("book.mplstyle")
@@ -56,8 +57,9 @@ def use_style() -> None:
 
 
 def _base_url() -> str:
-    config = read_yaml(ROOT / "_config.yml")
-    return ((config.get("html") or {}).get("baseurl") or "").rstrip("/")
+    """The book's public address ("" for a local build): see companion.release, the one place."""
+    from .release import publication
+    return publication().base_url
 
 
 def _write_atomic(path: Path, content: bytes) -> None:
@@ -115,6 +117,12 @@ def save(fig, name: str, data: pd.DataFrame, *, title: str, sources: list[str], 
 
     if not name.startswith("fig-"):
         raise ValueError(f"figure names start with 'fig-' (got {name!r})")
+    csv = data.to_csv(index=False, lineterminator="\n")
+    unrounded = too_precise(csv)
+    if unrounded:  # a float at full precision would change the CSV (and its hash) with the CPU
+        raise ValueError(f"figure {name}: the plotted data carry more than {SIGNIFICANT_DIGITS} significant "
+                         f"digits (e.g. {', '.join(unrounded[:3])}); round them with "
+                         "companion.precision.rounded() and draw the figure from the rounded data")
     declared = [source(key) for key in sources]  # unknown keys fail here
     FIGURE_DIR.mkdir(parents=True, exist_ok=True)
     files = {ext: FIGURE_DIR / f"{name}.{ext}" for ext in ("png", "svg", "csv", "txt", "bib")}
@@ -124,7 +132,7 @@ def save(fig, name: str, data: pd.DataFrame, *, title: str, sources: list[str], 
     content = {  # rendered in memory first: the hashes shown are those of the bytes written
         "png": _render(fig, "png", dpi=DPI, metadata={"Software": None}),
         "svg": _render(fig, "svg", metadata={"Date": None, "Creator": None}),
-        "csv": data.to_csv(index=False, lineterminator="\n").encode("utf-8"),
+        "csv": csv.encode("utf-8"),
         "txt": f"{text}\n{data_lines}\n".encode("utf-8"),
         "bib": bib.encode("utf-8"),
     }

@@ -12,7 +12,7 @@ NATIONAL = "KZ"  # our code for the whole-country rows, which carry no REF_AREA 
 NATIONAL_NAME = "Kazakhstan (whole country)"
 
 
-@loader(keys_of=lambda lang="en": [f"kz_ref_area_{lang}"])
+@loader(keys_of=lambda lang="en": [f"kz_ref_area_{lang}"], among=("kz_ref_area_en", "kz_ref_area_ru"))
 def area_names(lang: str = "en") -> dict[str, str]:
     """REF_AREA code -> area name, from the platform's code list (``en`` or ``ru``)."""
     names = read_yaml(fetch(f"kz_ref_area_{lang}"))

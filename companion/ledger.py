@@ -1,13 +1,19 @@
-"""The ledger: every numeric claim of the three articles, published value beside recomputed value.
+"""The ledger: every numeric statement of the three articles, one verdict each, with its evidence.
 
-Claims come from two places, both transcribed once under ``data/published/``:
+A *claim* is one printed statement: its exact printed words (``printed``), the value they state
+(``published``), where it stands in the article, and one verdict. Claims come from two places, both
+transcribed once under ``data/published/``:
 
-* ``claims.csv`` -- claims made in the articles' text (one row each, with the tolerance used);
+* ``claims.csv`` -- statements in the articles' text (one row each, with the tolerance used);
 * printed tables (e.g. ``table1a_kz_regions.csv``) -- each printed cell is a claim.
 
-The recomputation lives in the per-article modules (``article000`` ...), which register one function
-per claim with :func:`recomputes` and one per table with :func:`recomputes_table`. The notebooks call
-the same functions, so the ledger (``python -m companion claims``) and the book cannot disagree.
+The *evidence* of a claim is a list of recomputations, each from one source at one vintage under one
+reading of the article's words (:class:`Recomputed`). The recomputation lives in the per-article
+modules (``article000`` ...), which register one function per claim with :func:`recomputes` (it
+returns one piece of evidence or a list) and one per table with :func:`recomputes_table`. One stated
+rule (:data:`VERDICT_RULE`, :func:`judge`) turns the evidence into the verdict. The notebooks call the
+same functions, so the ledger (``python -m companion claims``: one row per claim), its evidence
+(:func:`evidence`: one row per recomputation) and the book cannot disagree.
 """
 
 from __future__ import annotations
@@ -15,33 +21,74 @@ from __future__ import annotations
 import importlib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import pandas as pd
 
-from . import published
+from . import precision, published
 
 ARTICLE_MODULES = ("companion.article000", "companion.article002", "companion.article004")
 
 REPRODUCED, DIFFERS, NOT_CHECKABLE = "reproduced", "differs", "not checkable"
 VERDICTS = (REPRODUCED, DIFFERS, NOT_CHECKABLE)
 
-COLUMNS = ["claim_id", "article", "location", "paraphrase", "published", "unit", "recomputed",
-           "difference", "tolerance", "verdict", "sources", "notebook", "note"]
+COLUMNS = ["claim_id", "article", "location", "printed", "paraphrase", "published", "unit", "recomputed",
+           "difference", "tolerance", "verdict", "basis", "evidence", "sources", "notebook", "note"]
+EVIDENCE_COLUMNS = ["claim_id", "article", "item", "role", "decides", "sources", "vintage", "reading",
+                    "read_as", "value", "gap", "tolerance", "matches", "notebook", "note"]
+
+# The role of a piece of evidence: only the first two decide a verdict.
+CITED = "cited source"        # the source the article cites or names, at a vintage it could have seen
+LIKELY = "likely source"      # where the article cites none we hold: the source it most plausibly used
+OTHER = "comparison"          # another vintage, region, definition or source, shown beside; never decides
+ROLES = (CITED, LIKELY, OTHER)
+DECIDING = (CITED, LIKELY)
+
+VERDICT_RULE = (
+    "A claim is one printed statement. Its evidence is a list of recomputations, each from one source at one "
+    "vintage under one reading of the article's words. Evidence decides when it comes from the source the "
+    "article cites or, where it cites none we hold, the source it most plausibly used, at a vintage the article "
+    "could have seen, under a reading its words allow; other evidence (later vintages, other regions, "
+    "definitions or sources) is shown beside and never decides. A piece of evidence matches when the gap "
+    "between its value and the printed value, rounded to 6 significant digits, is at most the tolerance (half "
+    "of the last printed digit unless the claim says otherwise), or, for words, when they are equal ignoring "
+    "case. The claim is reproduced when some deciding evidence matches; it differs when deciding evidence has a "
+    "value and none matches (the ledger shows the closest), or when no deciding evidence has a value but "
+    "another source matches the printed value (the number is right, its source is not the one named); "
+    "otherwise it is not checkable, with the reason.")
 
 
 @dataclass(frozen=True)
 class Recomputed:
-    """What we computed for one claim. ``value`` None means not checkable; ``note`` says why."""
+    """One piece of evidence for a claim: a value recomputed from ``sources``.
+
+    ``value`` None means this evidence gives no value (``note`` says why). ``vintage`` names the release
+    read, ``reading`` how the article's words are understood, ``read_as`` what the printed value means
+    under that reading when it is not the printed value itself (e.g. 'closed, authoritarian' read as
+    Freedom House's 'Not Free'), ``tolerance`` overrides the claim's, and ``role`` says whether the
+    evidence decides (:data:`CITED`, :data:`LIKELY`) or is a comparison (:data:`OTHER`).
+    """
     value: float | str | None
     sources: tuple[str, ...] = ()
     notebook: str = ""
     note: str = ""
+    vintage: str = ""
+    reading: str = ""
+    read_as: float | str | None = None
+    tolerance: float | None = None
+    role: str = CITED
+
+    def __post_init__(self):
+        if self.role not in ROLES:
+            raise ValueError(f"evidence role {self.role!r} is not one of {ROLES}")
 
 
-def not_checkable(reason: str, notebook: str = "") -> Recomputed:
-    return Recomputed(None, (), notebook, f"not checkable: {reason}")
+Evidence = Recomputed
+
+
+def not_checkable(reason: str, notebook: str = "", **fields) -> Recomputed:
+    return Recomputed(None, fields.pop("sources", ()), notebook, f"not checkable: {reason}", **fields)
 
 
 @dataclass
@@ -52,6 +99,7 @@ class _Table:
     notebook: str
     tolerance: float
     note: str = ""
+    vintage: str = ""
 
 
 _CLAIMS: dict[str, Callable[[], Recomputed]] = {}
@@ -59,7 +107,7 @@ _TABLES: dict[str, _Table] = {}
 
 
 def recomputes(claim_id: str):
-    """Register ``fn() -> Recomputed`` as the computation of the text claim ``claim_id``."""
+    """Register ``fn() -> Recomputed | list[Recomputed]`` as the evidence of the text claim ``claim_id``."""
     def register(fn):
         if claim_id in _CLAIMS:
             raise ValueError(f"claim {claim_id} is registered twice")
@@ -68,10 +116,10 @@ def recomputes(claim_id: str):
     return register
 
 
-def recomputes_table(name: str, *, sources, notebook: str, tolerance: float, note: str = ""):
+def recomputes_table(name: str, *, sources, notebook: str, tolerance: float, note: str = "", vintage: str = ""):
     """Register ``fn() -> DataFrame[area_printed, year, recomputed]`` for the printed table ``name``."""
     def register(fn):
-        _TABLES[name] = _Table(name, fn, tuple(sources), notebook, tolerance, note)
+        _TABLES[name] = _Table(name, fn, tuple(sources), notebook, tolerance, note, vintage)
         return fn
     return register
 
@@ -82,10 +130,13 @@ def _load_registrations() -> None:
 
 
 def verdict(published_value, recomputed, tolerance: float | None) -> tuple[str, float | None]:
-    """(verdict, difference) for one claim.
+    """(verdict, difference) for one piece of evidence.
 
-    Numbers: reproduced when ``|recomputed - published| <= tolerance``. Text (a name, a status):
-    reproduced when equal ignoring case and surrounding blanks. Nothing recomputed: not checkable.
+    Numbers: the difference ``recomputed - published`` is rounded by the book's precision rule
+    (:func:`companion.precision.round_sig`, 6 significant digits) and the evidence matches when its
+    absolute value is at most ``tolerance``, so that a value one ULP either side of a tolerance edge
+    gets one verdict. Text (a name, a status): reproduced when equal ignoring case and surrounding
+    blanks. Nothing recomputed: not checkable.
     """
     if recomputed is None or (isinstance(recomputed, float) and math.isnan(recomputed)):
         return NOT_CHECKABLE, None
@@ -93,8 +144,8 @@ def verdict(published_value, recomputed, tolerance: float | None) -> tuple[str, 
     if isinstance(recomputed, (int, float)) and number is not None:
         if tolerance is None or math.isnan(tolerance):
             raise ValueError(f"a numeric claim needs a tolerance (published {published_value!r})")
-        difference = float(recomputed) - number
-        ok = abs(difference) <= tolerance + 1e-9
+        difference = precision.round_sig(float(precision.round_sig(recomputed)) - number)
+        ok = abs(difference) <= tolerance
         return (REPRODUCED if ok else DIFFERS), difference
     same = str(recomputed).strip().casefold() == str(published_value).strip().casefold()
     return (REPRODUCED if same else DIFFERS), None
@@ -112,46 +163,131 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _row(claim_id, article, location, paraphrase, published_value, unit, tolerance, result: Recomputed):
-    decided, difference = verdict(published_value, result.value, tolerance)
-    value = result.value
-    if isinstance(value, float):
-        value = round(value, 4)
-    return {
-        "claim_id": claim_id, "article": article, "location": location, "paraphrase": paraphrase,
-        "published": published_value, "unit": unit, "recomputed": value,
-        "difference": None if difference is None else round(difference, 4),
-        "tolerance": tolerance, "verdict": decided, "sources": " ".join(result.sources),
-        "notebook": result.notebook, "note": result.note,
+def _as_list(result) -> list[Recomputed]:
+    items = [result] if isinstance(result, Recomputed) else list(result)
+    if not items or not all(isinstance(r, Recomputed) for r in items):
+        raise TypeError(f"a claim's computation must return Recomputed or a non-empty list of them, not {result!r}")
+    return items
+
+
+def _evidence_rows(claim_id, article, published_value, tolerance, items: list[Recomputed]) -> list[dict]:
+    rows = []
+    for item, e in enumerate(items, start=1):
+        read_as = published_value if e.read_as is None else e.read_as
+        tol = tolerance if e.tolerance is None else e.tolerance
+        matched, gap = verdict(read_as, e.value, tol)
+        value = precision.round_sig(e.value) if isinstance(e.value, float) else e.value
+        rows.append({"claim_id": claim_id, "article": article, "item": item, "role": e.role,
+                     "decides": e.role in DECIDING, "sources": " ".join(e.sources), "vintage": e.vintage,
+                     "reading": e.reading, "read_as": read_as, "value": value, "gap": gap,
+                     "tolerance": tol if _as_number(read_as) is not None else None,
+                     "matches": {REPRODUCED: True, DIFFERS: False}.get(matched), "notebook": e.notebook,
+                     "note": e.note})
+    return rows
+
+
+def _closeness(row) -> float:
+    """How far a piece of evidence is from the printed value, relative (text: 0 if equal, else 1)."""
+    if row["gap"] is None:
+        return 0.0 if row["matches"] else 1.0
+    scale = abs(_as_number(row["read_as"]) or 1.0)
+    return abs(row["gap"]) / scale
+
+
+def judge(evidence_rows: list[dict]) -> tuple[str, dict]:
+    """The verdict of one claim from its evidence rows, by :data:`VERDICT_RULE`, and the row it rests on."""
+    valued = [r for r in evidence_rows if r["value"] is not None]
+    deciding = [r for r in valued if r["decides"]]
+    if any(r["matches"] for r in deciding):
+        return REPRODUCED, next(r for r in deciding if r["matches"])
+    if deciding:
+        return DIFFERS, min(deciding, key=_closeness)
+    others = [r for r in valued if r["matches"]]
+    if others:
+        return DIFFERS, others[0]
+    return NOT_CHECKABLE, evidence_rows[0]
+
+
+def _explain(decided: str, basis: dict, rows: list[dict]) -> str:
+    """The claim's note: the basis's own note, plus the closest other evidence when it differs."""
+    note = basis["note"]
+    if decided == NOT_CHECKABLE and not note.startswith("not checkable:"):
+        note = f"not checkable: {note}"
+    if decided == DIFFERS:
+        rest = [r for r in rows if r is not basis and r["value"] is not None]
+        matching = [r for r in rest if r["matches"]]
+        if not basis["decides"]:
+            named = " ".join(r["note"].removeprefix("not checkable: ") for r in rows if r["decides"])
+            note = (f"the source the article names gives no such value ({named}); {_describe(basis)} matches "
+                    f"the printed value. {note}").strip()
+        elif matching:
+            note = f"{note} Matching comparison: {_describe(matching[0])}.".strip()
+        elif rest:
+            note = f"{note} Closest other evidence: {_describe(min(rest, key=_closeness))}.".strip()
+    return note
+
+
+def _describe(row: dict) -> str:
+    where = ", ".join(p for p in (row["sources"], row["vintage"], row["reading"]) if p)
+    return f"{where}: {row['value']}"
+
+
+def _claim_row(claim_id, article, location, printed, paraphrase, published_value, unit, tolerance,
+               items: list[Recomputed]) -> tuple[dict, list[dict]]:
+    rows = _evidence_rows(claim_id, article, published_value, tolerance, items)
+    decided, basis = judge(rows)
+    sources = []
+    for r in rows:
+        sources += [k for k in r["sources"].split() if k not in sources]
+    row = {
+        "claim_id": claim_id, "article": article, "location": location, "printed": printed,
+        "paraphrase": paraphrase, "published": published_value, "unit": unit,
+        "recomputed": basis["value"] if decided != NOT_CHECKABLE else None,
+        "difference": basis["gap"] if decided != NOT_CHECKABLE else None,
+        "tolerance": basis["tolerance"] if basis["tolerance"] is not None else tolerance,
+        "verdict": decided,
+        "basis": f"evidence {basis['item']} ({basis['role']}" + (f"; {basis['vintage']}" if basis["vintage"] else "")
+                 + (f"; {basis['reading']}" if basis["reading"] else "") + ")",
+        "evidence": len(rows), "sources": " ".join(sources), "notebook": basis["notebook"] or items[0].notebook,
+        "note": _explain(decided, basis, rows),
     }
+    return row, rows
 
 
-def table_claims(name: str) -> pd.DataFrame:
-    """One ledger row per printed cell of the table ``name`` (cells printed as a dash are not claims)."""
+def _printed_cell(value: float, decimal_comma: bool = True) -> str:
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if decimal_comma else text
+
+
+def _table(name: str) -> tuple[list[dict], list[dict]]:
     _load_registrations()
     spec = _TABLES[name]
     printed = published.table(name)
     computed = spec.compute()[["area_printed", "year", "recomputed"]]
     cells = printed.merge(computed, on=["area_printed", "year"], how="left", validate="1:1")
-    rows = []
+    claims, evidence_rows = [], []
     for cell in cells.itertuples(index=False):
         if pd.isna(cell.value):
             continue
         value = None if pd.isna(cell.recomputed) else float(cell.recomputed)
-        result = Recomputed(value, spec.sources, spec.notebook, spec.note)
-        rows.append(_row(f"{cell.article}-T{cell.table}-{slug(cell.area_printed)}-{cell.year}", cell.article,
-                         cell.locator, f"Table {cell.table}: {cell.area_printed}, {cell.year}",
-                         float(cell.value), "%", spec.tolerance, result))
-    return pd.DataFrame(rows, columns=COLUMNS)
+        result = Recomputed(value, spec.sources, spec.notebook, spec.note, vintage=spec.vintage,
+                            reading="the printed cell", role=CITED)
+        claim, rows = _claim_row(f"{cell.article}-T{cell.table}-{slug(cell.area_printed)}-{cell.year}", cell.article,
+                                 cell.locator, _printed_cell(float(cell.value)),
+                                 f"Table {cell.table}: {cell.area_printed}, {cell.year}",
+                                 float(cell.value), "%", spec.tolerance, [result])
+        claims.append(claim)
+        evidence_rows += rows
+    return claims, evidence_rows
 
 
-def text_claims(claim_ids=None, prefix: str | None = None) -> pd.DataFrame:
-    """One ledger row per claim of ``claims.csv``; a claim with no registered computation is an error.
+def table_claims(name: str) -> pd.DataFrame:
+    """One ledger row per printed cell of the table ``name`` (cells printed as a dash are not claims)."""
+    return _frame(_table(name)[0], COLUMNS)
 
-    ``claim_ids`` or ``prefix`` select claims, so that a notebook computes only the claims it shows.
-    """
+
+def _text(claim_ids=None, prefix: str | None = None) -> tuple[list[dict], list[dict]]:
     _load_registrations()
-    rows = []
     claims = published.claims()
     if claim_ids is not None:
         missing = sorted(set(claim_ids) - set(claims["claim_id"]))
@@ -160,28 +296,69 @@ def text_claims(claim_ids=None, prefix: str | None = None) -> pd.DataFrame:
         claims = claims[claims["claim_id"].isin(list(claim_ids))]
     if prefix is not None:
         claims = claims[claims["claim_id"].str.startswith(prefix)]
+    rows, evidence_rows = [], []
     for claim in claims.itertuples(index=False):
         if claim.claim_id not in _CLAIMS:
             raise LookupError(f"claim {claim.claim_id} in data/published/claims.csv has no computation: "
                               f"register one with @recomputes({claim.claim_id!r}) in companion/article{claim.article}.py")
         tolerance = None if pd.isna(claim.tolerance) else float(claim.tolerance)
-        rows.append(_row(claim.claim_id, claim.article, claim.location, claim.paraphrase,
-                         claim.published, claim.unit, tolerance, _CLAIMS[claim.claim_id]()))
-    return pd.DataFrame(rows, columns=COLUMNS)
+        row, ev = _claim_row(claim.claim_id, claim.article, claim.location, claim.printed, claim.paraphrase,
+                             claim.published, claim.unit, tolerance, _as_list(_CLAIMS[claim.claim_id]()))
+        rows.append(row)
+        evidence_rows += ev
+    return rows, evidence_rows
 
 
-def ledger(article: str | None = None) -> pd.DataFrame:
-    """The whole ledger (or one article's), sorted by article and claim id."""
-    _load_registrations()
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    return precision.rounded(pd.DataFrame(rows, columns=columns))
+
+
+def text_claims(claim_ids=None, prefix: str | None = None) -> pd.DataFrame:
+    """One ledger row per claim of ``claims.csv``; a claim with no registered computation is an error.
+
+    ``claim_ids`` or ``prefix`` select claims, so that a notebook computes only the claims it shows.
+    """
+    return _frame(_text(claim_ids, prefix)[0], COLUMNS)
+
+
+def _check_orphans() -> None:
     known = set(published.claims()["claim_id"])
     orphans = sorted(set(_CLAIMS) - known)
     if orphans:
         raise LookupError(f"computations registered for claims not in claims.csv: {orphans}")
-    parts = [text_claims()] + [table_claims(name) for name in sorted(_TABLES)]
-    frame = pd.concat([p for p in parts if len(p)], ignore_index=True)
+
+
+def _everything() -> tuple[list[dict], list[dict]]:
+    _load_registrations()
+    _check_orphans()
+    claims, evidence_rows = _text()
+    for name in sorted(_TABLES):
+        more, ev = _table(name)
+        claims += more
+        evidence_rows += ev
+    return claims, evidence_rows
+
+
+def ledger(article: str | None = None) -> pd.DataFrame:
+    """The whole ledger (or one article's): one row per claim, sorted by article and claim id."""
+    frame = _frame(_everything()[0], COLUMNS)
     if article is not None:
         frame = frame[frame["article"] == article]
     return frame.sort_values(["article", "claim_id"]).reset_index(drop=True)
+
+
+def evidence(article: str | None = None, claim_ids=None, prefix: str | None = None) -> pd.DataFrame:
+    """The evidence behind the ledger: one row per recomputation, keyed by ``claim_id`` and ``item``.
+
+    With ``claim_ids`` or ``prefix`` only those text claims are computed (tables are left out)."""
+    if claim_ids is None and prefix is None:
+        rows = _everything()[1]
+    else:
+        rows = _text(claim_ids, prefix)[1]
+    frame = _frame(rows, EVIDENCE_COLUMNS)
+    if article is not None:
+        frame = frame[frame["article"] == article]
+    return frame.sort_values(["article", "claim_id", "item"]).reset_index(drop=True)
 
 
 def notebook_link(notebook: str, from_page: str) -> str:

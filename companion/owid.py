@@ -19,7 +19,7 @@ USERS_KEY = "owid_internet_users_2021"
 USERS_COLUMN = "Number of internet users (OWID based on WB & UN)"
 
 
-@loader(keys_of=lambda key, *rest: [key])
+@loader(keys_of=lambda key, *rest: [key], among=(SHARE_KEY, USERS_KEY))
 def _read(key: str, value_column: str, value: str, high: float) -> pd.DataFrame:
     raw = read_csv(fetch(key), key, dtype={"Entity": "string", "Code": "string"})
     raw = schemas.check(raw, schemas.OWID_RAW.add_columns({value_column: schemas.number()}), key)

@@ -113,6 +113,21 @@ OWID_USERS = table("OWID: number of Internet users", {
     "vintage": text(nullable=False)}, unique=["entity", "year"])
 
 
+ITU_KEY_ICT = table("ITU Key ICT indicators: world and regional aggregates", {
+    "vintage": text(nullable=False), "indicator": text(nullable=False), "entity": text(nullable=False),
+    "grouping": text(nullable=False), "year": year(2005, 2030), "estimate": pa.Column(bool),
+    "measure": pa.Column(pa.String, pa.Check.isin(["millions", "percent"])), "value": number(0, 1e6, nullable=False)},
+    unique=["vintage", "indicator", "entity", "year", "measure"])
+
+TI_CPI_RAW = table("ti_cpi_2020 as read (sheet 'CPI Timeseries 2012 - 2020')", {
+    "Country": text(nullable=False), "ISO3": text(nullable=False), "Region": text(nullable=False)},
+    unique=["ISO3"])
+TI_CPI = table("Transparency International: Corruption Perceptions Index", {
+    "country": text(nullable=False), "iso3": text(nullable=False), "region": text(nullable=False),
+    "cpi_year": year(2012, 2020), "score": number(0, 100, nullable=False), "rank": nullable_integer(1, 180),
+    "countries": integer(1, 200)}, unique=["iso3", "cpi_year"])
+
+
 def egdi_raw(columns: dict[str, str]) -> pa.DataFrameSchema:
     """An EGDI edition as read: the file's own column names (they change between editions)."""
     kinds = {"country": text(nullable=False), "survey_year": year()}

@@ -199,16 +199,39 @@ def fetch(key: str) -> Path:
     return local
 
 
-def loader(*keys: str, keys_of: Callable[..., Iterable[str]] | None = None):
-    """Decorator for a loader that reads the raw files ``keys`` (or ``keys_of(*args)``): it runs once
-    per process for given arguments and given states of those files, and every caller gets a copy.
+@dataclass(frozen=True)
+class Loader:
+    """What one loader reads, as its decorator declares it (``LOADERS``, used by the exhibit map)."""
+    name: str                  # "companion.kazstat.internet_share"
+    keys: tuple[str, ...]      # the raw files it always reads (empty when they depend on arguments)
+    keys_of: Callable[..., Iterable[str]] | None  # the raw files for given arguments
+    among: tuple[str, ...]     # every raw file keys_of can name
+
+    def reads(self, *args, **kwargs) -> tuple[str, ...]:
+        """The raw files a call with these arguments reads."""
+        return tuple(self.keys_of(*args, **kwargs)) if self.keys_of else self.keys
+
+
+LOADERS: dict[str, Loader] = {}  # every function decorated with @loader, by module and name
+
+
+def loader(*keys: str, keys_of: Callable[..., Iterable[str]] | None = None, among: Iterable[str] = ()):
+    """Decorator for a loader that reads the raw files ``keys`` (or ``keys_of(*args)``, one of
+    ``among``): it runs once per process for given arguments and given states of those files, and
+    every caller gets a copy. The loader is recorded in ``LOADERS`` with the files it reads.
 
     The files are fetched (so verified) on every call through the loader module's own ``fetch``; a
     changed file (another path, size or modification time) is read again. ``wrapper.cache_clear()``
     forgets everything.
     """
+    if keys_of is not None and not among:
+        raise ValueError("a loader whose files depend on its arguments (keys_of) must list every file it "
+                         "can read (among=...)")
+
     def decorate(func):
         memo: dict = {}
+        name = f"{func.__module__}.{func.__qualname__}"
+        LOADERS[name] = Loader(name, tuple(keys), keys_of, tuple(among) if keys_of else tuple(keys))
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):

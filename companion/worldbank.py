@@ -79,7 +79,8 @@ def country_meta() -> pd.DataFrame:
     return frame.sort_values("country_code").reset_index(drop=True)
 
 
-@loader(keys_of=lambda vintage: [POPULATION_KEYS[vintage]] if vintage in POPULATION_KEYS else [])
+@loader(keys_of=lambda vintage: [POPULATION_KEYS[vintage]] if vintage in POPULATION_KEYS else [],
+        among=POPULATION_KEYS.values())
 def population(vintage: str) -> pd.DataFrame:
     """Population, total (SP.POP.TOTL) of one WDI vintage: ``"2023-03-30"`` or ``"2026"``.
 

@@ -10,19 +10,19 @@ from companion.sources import DataFileError
 KEY = "kz_ref_area_en"  # a small real file
 
 
-def make_mirror(tmp_path, real_mirror):
-    """A temporary copy of one mirror file: tests may break the copy, never the mirror."""
+def make_mirror(tmp_path):
+    """A temporary mirror holding a verified copy of one real file (from the real mirror, the cache
+    or its pinned URL): tests may break the copy, never the original."""
     src = sources.source(KEY)
     mirror = tmp_path / "mirror"
     (mirror / src.path).parent.mkdir(parents=True)
-    shutil.copyfile(real_mirror / src.path, mirror / src.path)
+    shutil.copyfile(sources.fetch(KEY), mirror / src.path)
     return mirror, mirror / src.path
 
 
 @pytest.fixture
 def mirror(monkeypatch, tmp_path):
-    from conftest import real_mirror
-    mirror, copy = make_mirror(tmp_path, real_mirror())
+    mirror, copy = make_mirror(tmp_path)
     monkeypatch.setenv(sources.MIRROR_ENV, str(mirror))
     monkeypatch.setenv(sources.CACHE_ENV, str(tmp_path / "cache"))
     return copy

@@ -1,0 +1,177 @@
+"""Tables a reader can read: one helper for every table the book shows.
+
+:func:`readable` turns a DataFrame into a table with
+
+* column labels in words (:data:`LABELS`, or the caller's), articles named by their authors;
+* one number format per column (the decimals a column needs, or the caller's), numbers rounded by
+  the book's precision rule first;
+* "—" and, where the caller gives one, a reason instead of None / NaN;
+* rows that differ from the article marked with a symbol (≠) and a colour-blind-safe colour, so the
+  mark survives printing in grey and every kind of colour vision;
+* the columns a reader needs first (a verdict) moved to the front, so they show on a phone;
+* no truncation: every cell is shown whole, and a wide table scrolls inside its own box (CSS class
+  ``readable-table``, see ``_static/companion.css``).
+
+The result shows as HTML in the book and as plain text in the notebook's stored outputs (nbval
+compares both); neither holds a memory address or a random id.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import articles
+from .precision import round_sig
+
+DIFFERS_MARK = "\u2260"   # ≠
+MISSING = "\u2014"        # —
+
+# code name -> words, for the columns the book's tables share
+LABELS = {
+    "article": "Article", "claim_id": "Claim", "claim": "Claim", "location": "Where in the article",
+    "paraphrase": "What the article says", "printed": "Printed words", "published": "Printed",
+    "recomputed": "Recomputed", "difference": "Gap (recomputed − printed)", "gap": "Gap",
+    "tolerance": "Tolerance", "verdict": "Verdict", "sources": "Raw files", "notebook": "Notebook",
+    "note": "Note", "unit": "Unit", "type": "Kind of discrepancy", "why": "Likely cause",
+    "area_printed": "Area (as printed)", "area": "Area", "area_code": "Area code", "year": "Year",
+    "row": "Row", "sdg": "SDG 17.8.1 file", "relative_gap_pct": "Gap (% of printed)",
+    "country": "Country", "series": "Series", "share": "Share (%)", "vintage": "Vintage",
+    "estimate": "Estimate", "users": "Users", "population": "Population",
+    "year_leader": "Year (UK)", "year_follower": "Year (Kazakhstan)", "follower": "Series",
+    "lag": "Lag (years)", "lag_low": "Lag, 95 % low", "lag_high": "Lag, 95 % high",
+    "growth_rate": "Growth rate", "growth_low": "Growth, 95 % low", "growth_high": "Growth, 95 % high",
+    "midpoint": "Mid-point year", "midpoint_se": "Mid-point s.e.", "midpoint_low": "Mid-point, 95 % low",
+    "midpoint_high": "Mid-point, 95 % high", "first_year": "First year", "last_year": "Last year",
+    "n": "n", "rank": "Rank", "egdi": "EGDI", "fh_total": "Freedom House total", "fh_status": "Status",
+}
+
+
+def label(column: str) -> str:
+    """A column's label in words: from :data:`LABELS`, else its name with spaces."""
+    if column in LABELS:
+        return LABELS[column]
+    words = str(column).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _is_missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _decimals_needed(values: pd.Series, cap: int = 4) -> int:
+    """The fewest decimals that show every (rounded) value of a float column, at most ``cap``."""
+    needed = 0
+    for value in values.dropna():
+        text = format(round_sig(float(value)), "f").rstrip("0")
+        if "." in text:
+            needed = max(needed, len(text.split(".", 1)[1]))
+    return min(needed, cap)
+
+
+def _format_number(value, decimals: int) -> str:
+    value = round_sig(float(value))
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    text = f"{value:,.{decimals}f}"
+    return text.replace("-", "\u2212") if text.startswith("-") else text
+
+
+@dataclass(frozen=True)
+class ReadableTable:
+    """A formatted table: HTML for the book, plain text for the notebook's stored text output."""
+    cells: pd.DataFrame          # every cell as the text shown
+    marked: tuple[bool, ...]     # rows that differ from the article
+    caption: str
+    name: str
+    numeric: frozenset           # labels of right-aligned (numeric) columns
+
+    def _repr_html_(self) -> str:
+        head = "".join(f'<th scope="col"{_align(c, self.numeric)}>{html.escape(c)}</th>' for c in self.cells.columns)
+        rows = []
+        for marked, (_, row) in zip(self.marked, self.cells.iterrows()):
+            attrs = ' class="differs"' if marked else ""
+            tds = "".join(f"<td{_align(c, self.numeric)}>{html.escape(v)}</td>" for c, v in row.items())
+            rows.append(f"<tr{attrs}>{tds}</tr>")
+        caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        legend = (f'<p class="readable-legend"><span class="differs-mark">{DIFFERS_MARK}</span> '
+                  "marks a row that differs from what the article printed.</p>") if any(self.marked) else ""
+        return (f'<div class="readable-table-wrap"><table class="readable-table" id="table-{self.name}">'
+                f"{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{legend}</div>")
+
+    def __repr__(self) -> str:
+        with pd.option_context("display.max_colwidth", None, "display.width", 10_000,
+                               "display.max_rows", None, "display.max_columns", None):
+            text = self.cells.to_string(index=False)
+        return (f"{self.caption}\n" if self.caption else "") + text
+
+
+def _align(column: str, numeric: frozenset) -> str:
+    return ' class="num"' if column in numeric else ""
+
+
+def readable(frame: pd.DataFrame, *, name: str, labels: dict[str, str] | None = None,
+             decimals: dict[str, int] | None = None, missing: dict[str, str] | None = None,
+             differs=None, first=("verdict",), caption: str = "") -> ReadableTable:
+    """``frame`` as a :class:`ReadableTable` (see the module docstring).
+
+    name: a short id for the table (its HTML id, ``table-<name>``); labels: code name -> words
+    (added to :data:`LABELS`); decimals: column -> decimals (default: what the column needs, at most
+    4); missing: column -> text shown for a missing value (default "—"); differs: a boolean Series
+    aligned with ``frame`` (or the name of a boolean column) marking rows that differ from the
+    article, whose first shown column gets the ≠ mark; first: columns moved to the front, in order,
+    when present.
+    """
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+        raise ValueError(f"table name {name!r}: use lower-case letters, digits and hyphens")
+    frame = frame.reset_index(drop=True)
+    if isinstance(differs, str):
+        mask = frame.pop(differs).fillna(False).astype(bool)
+    elif differs is None:
+        mask = pd.Series(False, index=frame.index)
+    else:
+        mask = pd.Series(list(differs), index=frame.index).fillna(False).astype(bool)
+    order = [c for c in first if c in frame.columns] + [c for c in frame.columns if c not in first]
+    frame = frame[order]
+    words = {**LABELS, **(labels or {})}
+    decimals, missing = dict(decimals or {}), dict(missing or {})
+    cells, numeric = {}, set()
+    for column in frame.columns:
+        values = frame[column]
+        shown_label = words.get(column, label(column))
+        if column == "article":
+            text = values.map(lambda v: MISSING if _is_missing(v) else articles.label(str(v)))
+        elif pd.api.types.is_bool_dtype(values):
+            text = values.map(lambda v: "yes" if v else "no")
+        elif pd.api.types.is_integer_dtype(values):
+            numeric.add(shown_label)
+            text = values.map(lambda v: MISSING if _is_missing(v) else str(int(v)))
+        elif pd.api.types.is_float_dtype(values):
+            numeric.add(shown_label)
+            places = decimals.get(column, _decimals_needed(values))
+            text = values.map(lambda v, p=places: missing.get(column, MISSING) if _is_missing(v)
+                              else _format_number(v, p))
+        else:
+            text = values.map(lambda v: missing.get(column, MISSING) if _is_missing(v) or str(v) == ""
+                              else _text(v))
+        cells[shown_label] = text.astype(str)
+    table = pd.DataFrame(cells)
+    if mask.any() and len(table.columns):
+        firstcol = table.columns[0]
+        table[firstcol] = [f"{DIFFERS_MARK} {v}" if m else v for v, m in zip(table[firstcol], mask)]
+    return ReadableTable(table, tuple(bool(m) for m in mask), caption, name, frozenset(numeric))
+
+
+def _text(value) -> str:
+    if isinstance(value, float):
+        return _format_number(value, _decimals_needed(pd.Series([value])))
+    return str(value)

@@ -1,0 +1,139 @@
+"""The exhibit map (issue 19): for every table and figure, the article's name for it, the notebook, the
+package functions, the loaders and raw-file keys, the published files and the outputs, derived from
+the code and checked against it."""
+
+import json
+
+import pytest
+
+from companion import exhibits, sources
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def table():
+    return exhibits.exhibits().set_index("exhibit")
+
+
+def test_convergence_figure_maps_down_to_its_raw_file(table):
+    row = table.loc["fig-ukkz-convergence"]
+    assert row.notebook == "chapters/participation-uk-kz/06_convergence.ipynb"
+    computing = {"article000.beta_convergence", "article000.sigma_convergence", "article000.kz_areas_wide"}
+    assert computing <= set(row.functions.split())
+    assert {"kazstat.internet_share", "ons.sdg_internet_share"} <= set(row.loaders.split())
+    assert set(row.raw_files.split()) == {"kz_sdg_17_8_1", "kz_ref_area_en", "uk_sdg_17_8_1"}
+    assert row.article_name == exhibits.BEYOND and row.kind == "figure"
+    assert "_static/figures/fig-ukkz-convergence.png" in row.outputs
+
+
+def test_ons_key_behind_a_module_constant_is_found(table):
+    row = table.loc["table1b_uk_regions"]
+    assert row.article_name == "Table 1 b)" and "ons.read_table" in row.loaders.split()
+    assert "uk_ons_internet_users_2020" in row.raw_files.split()
+    assert row.published == "data/published/table1b_uk_regions.csv"
+
+
+def test_constant_arguments_select_the_files_of_a_loader_with_many(table):
+    # article002.egdi_with_freedom(2020, ...) -> egov.ranked(year) -> egov.edition(year): only 2020's file
+    assert table.loc["fig-a002-egdi-vs-freedom", "raw_files"].split() == ["egov_2020", "fh_scores_2003_2024"]
+    # egov.panel(...) loops over the editions: every file the loader can read
+    assert set(table.loc["fig-a002-egdi-timeline", "raw_files"].split()) == set(
+        sources.LOADERS["companion.egov.edition"].among)
+
+
+def test_figures_without_raw_files_name_the_published_files_they_read(table):
+    assert table.loc["fig-ukkz-evoting-timeline", "published"] == "data/published/evoting_milestones_000.csv"
+    assert table.loc["fig-a002-model", "published"] == "data/published/article002_figure1.yaml"
+    assert set(table.loc["fig-a002-digital-share", "published"].split()) == {
+        "data/published/claims.csv", "data/published/hilbert_lopez_2011.csv"}
+
+
+def test_every_file_named_exists_and_every_key_is_declared(table):
+    declared = set(sources.sources())
+    for row in table.itertuples():
+        assert set(row.raw_files.split()) <= declared, row.Index
+        for path in row.published.split():
+            assert (ROOT / path).is_file(), (row.Index, path)
+        for function in row.functions.split() + row.loaders.split():
+            assert exhibits._known(function), (row.Index, function)
+
+
+def test_the_raw_files_a_figure_cites_are_among_those_its_code_reads():
+    """figures.save(..., sources=[...]) writes the cite box; the map, derived from the code, must
+    contain every file cited there (it may find more: a loader that also reads a code list)."""
+    for path in sorted(ROOT.glob("chapters/*/[0-9]*.ipynb")):
+        for fig in exhibits.notebook_figures(path):
+            derived = {k for keys in fig["reads"].keys.values() for k in keys}
+            missing = sorted(set(fig["declared_sources"]) - derived)
+            assert not missing, (fig["name"], missing)
+
+
+def test_every_exhibit_has_exactly_one_article_name(table):
+    names = exhibits.article_names()
+    assert not names.index.duplicated().any()
+    assert set(names.index) == set(table.index), sorted(set(names.index) ^ set(table.index))
+    assert table["article_name"].str.len().gt(0).all()
+    assert {"Table 1 a)", "Table 1 b)", "Figure 1", exhibits.BEYOND} <= set(table["article_name"])
+
+
+def test_an_exhibit_without_an_article_name_fails_naming_it(monkeypatch, table):
+    names = exhibits.article_names().drop(index="fig-e004-figure1")
+    monkeypatch.setattr(exhibits, "article_names", lambda: names)
+    with pytest.raises(KeyError, match="fig-e004-figure1.*exhibit_names.csv"):
+        exhibits.exhibits()
+
+
+def _notebook(tmp_path, cells):
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": c}
+                    for c in cells], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "probe.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return path
+
+
+def test_a_figure_maps_only_what_its_computation_uses(tmp_path):
+    path = _notebook(tmp_path, [
+        "from companion import egov, figures, kazstat, worldbank\nimport matplotlib.pyplot as plt",
+        "unused = worldbank.internet_share()\nshare = kazstat.internet_share()",
+        "one = egov.edition(2014)",
+        "data = share.merge(one, how='cross')\nfig, ax = plt.subplots()\nax.plot(data['year'])",
+        "figures.save(fig, 'fig-probe', data, title='probe', sources=['kz_sdg_17_8_1'])",
+    ])
+    [fig] = exhibits.notebook_figures(path)
+    reads = fig["reads"]
+    assert fig["name"] == "fig-probe" and fig["declared_sources"] == ["kz_sdg_17_8_1"]
+    assert set(reads.keys) == {"kazstat.internet_share", "kazstat.area_names", "egov.edition"}
+    assert reads.keys["egov.edition"] == {"egov_2014"}
+    assert reads.keys["kazstat.area_names"] == {"kz_ref_area_en"}  # called with its default language
+    assert "worldbank.internet_share" not in reads.functions
+
+
+def test_loaders_record_what_they_read():
+    loaders = sources.LOADERS
+    assert loaders["companion.ons.read_table"].keys == ("uk_ons_internet_users_2020",)
+    assert loaders["companion.egov.edition"].reads(2020) == ("egov_2020",)
+    assert loaders["companion.worldbank.population"].reads("2026") == ("wb_population_2026",)
+    for loader in loaders.values():
+        assert set(loader.among) <= set(sources.sources()), loader.name
+        assert set(loader.keys) <= set(loader.among), loader.name
+
+
+def test_a_loader_whose_files_depend_on_arguments_must_list_them():
+    with pytest.raises(ValueError, match="among"):
+        sources.loader(keys_of=lambda year: [f"egov_{year}"])
+
+
+def test_readme_and_cli_list_the_same_map():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert exhibits.markdown() in readme, (
+        "README's 'Tables and figures' table is stale: paste the output of `python -m companion exhibits`")
+
+
+def test_the_book_page_shows_the_map(table):
+    nb = json.loads((ROOT / "about" / "exhibits.ipynb").read_text(encoding="utf-8"))
+    shown = "".join("".join(o.get("data", {}).get("text/html", "")) for c in nb["cells"] if c["cell_type"] == "code"
+                    for o in c.get("outputs", []))
+    for row in table.itertuples():
+        assert row.Index in shown and row.notebook in shown, row.Index
+        for word in row.loaders.split() + row.raw_files.split() + row.published.split():
+            assert word in shown, (row.Index, word)

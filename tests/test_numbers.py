@@ -1,0 +1,92 @@
+"""Every number printed in the three articles is a claim of the ledger or is skipped with a stated reason
+(``data/published/number_index.csv``, made by ``python -m companion.numbers`` from the article copies)."""
+
+import re
+
+import pytest
+
+from companion import ledger, numbers, published
+
+
+@pytest.fixture(scope="module")
+def index():
+    return numbers.read_index()
+
+
+@pytest.fixture(scope="module")
+def claim_ids():
+    table_ids = set()
+    for name in ("table1a_kz_regions", "table1b_uk_regions"):
+        table_ids |= set(ledger.table_claims(name)["claim_id"])
+    return set(published.claims()["claim_id"]) | table_ids
+
+
+def test_every_number_is_a_claim_or_skipped_with_a_reason(index, claim_ids):
+    assert numbers.problems(index, claim_ids) == []
+
+
+def test_every_printed_table_cell_and_every_numeric_text_claim_is_indexed(index, claim_ids):
+    indexed = set(index["claim_id"]) - {""}
+    cells = {c for c in claim_ids if re.match(r"^\d{3}-T", c)}
+    assert len(cells) == 93 and cells <= indexed
+    claims = published.claims()
+    with_digits = set(claims.loc[claims["printed"].str.contains(r"\d"), "claim_id"])
+    assert with_digits - indexed == set(), "claims whose printed words hold a number but no index row points to them"
+
+
+def test_the_index_holds_numbers_and_places_not_text(index):
+    assert list(index.columns) == numbers.COLUMNS
+    assert index["number"].map(lambda n: bool(numbers.NUMBER.fullmatch(n))).all()
+    assert not index.duplicated(numbers.KEY).any()
+
+
+def test_the_rules_and_the_number_pattern():
+    text = "\n".join([
+        "Tweets with #GE2015 were retweeted 1,125 times; the share was 81,3 [18, p.63].",
+        "104 АДАМ ӘЛЕМІ №3 (93) 2022, маусым petition on a site",
+        "List of literature",
+        "1 Verba S. Participation in America // Chicago. – 1972. – p. 2.",
+    ])
+    frame = numbers.extract(text, "000")
+    assert list(frame.loc[frame["line"] == 1, "number"]) == ["1,125", "81,3", "18", "63"]
+    first = frame[frame["line"] == 1].set_index("number")["rule_reason"]
+    assert first["1,125"] == "" and first["81,3"] == "" and first["18"] == numbers.REASON_BRACKETS
+    assert (frame.loc[frame["line"] == 2, "rule_reason"] == numbers.REASON_HEADER).all()
+    assert (frame.loc[frame["line"] == 4, "rule_reason"] == numbers.REASON_REFERENCES).all()
+    assert numbers.kind("2017") == "year" and numbers.kind("83.4") == "number"
+
+
+def test_a_blank_or_unknown_classification_is_reported():
+    import pandas as pd
+    frame = pd.DataFrame([{"article": "000", "line": 1, "occurrence": 1, "number": "5", "kind": "number",
+                           "claim_id": "", "reason": ""},
+                          {"article": "000", "line": 2, "occurrence": 1, "number": "6", "kind": "number",
+                           "claim_id": "000-nope", "reason": ""}])
+    found = numbers.problems(frame, {"000-kz-share-2020"})
+    assert len(found) == 2 and "neither" in found[0] and "not in the ledger" in found[1]
+
+
+def test_the_index_is_complete_for_the_article_copies(index):
+    """Where the copies are present (as in CI), re-extract every number and compare with the index."""
+    folder = numbers.articles_dir()
+    if not all(list(folder.glob(f"{a}_*.txt")) for a in numbers.ARTICLE_IDS):
+        pytest.skip(f"article copies not found in {folder} (set ${numbers.ARTICLES_ENV})")
+    fresh = numbers.extract_all(folder)
+    key = lambda f: set(map(tuple, f[numbers.KEY].astype(str).to_numpy()))  # noqa: E731
+    missing, stale = key(fresh) - key(index), key(index) - key(fresh)
+    assert not missing, f"numbers in the article copies missing from the index (run python -m companion.numbers): {sorted(missing)[:10]}"
+    assert not stale, f"index rows that are not in the article copies: {sorted(stale)[:10]}"
+
+
+def test_printed_words_are_in_the_article_copies():
+    """A claim's ``printed`` words are the article's own (a short phrase; '...' marks words left out)."""
+    folder = numbers.articles_dir()
+    if not all(list(folder.glob(f"{a}_*.txt")) for a in numbers.ARTICLE_IDS):
+        pytest.skip(f"article copies not found in {folder} (set ${numbers.ARTICLES_ENV})")
+    texts = {a: re.sub(r"\s+", " ", numbers.article_file(a, folder).read_text(encoding="utf-8"))
+             for a in numbers.ARTICLE_IDS}
+    claims = published.claims()
+    for row in claims.itertuples():
+        assert len(row.printed.split()) <= 15, f"{row.claim_id}: printed words are a short phrase, not a sentence"
+        for fragment in (f.strip(" ,") for f in row.printed.split("...")):
+            assert not fragment or fragment in texts[row.article], (row.claim_id, fragment)

@@ -1,0 +1,54 @@
+"""Readable tables (companion.tables): words for labels, authors for ids, one format per column,
+"—" for missing values, differing rows marked, nothing truncated, nothing random in the output."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from companion import articles
+from companion.tables import DIFFERS_MARK, readable
+
+
+@pytest.fixture
+def frame():
+    return pd.DataFrame({
+        "claim_id": ["000-a", "002-b", "004-c"], "article": ["000", "002", "004"],
+        "published": [91.2, 0.9, np.nan], "recomputed": [92.1, 0.90004, np.nan],
+        "verdict": ["differs", "reproduced", "not checkable"],
+        "note": ["likely a transposition typo: ONS publishes 92.1 in tables 1B and 5B " * 3, "", None]})
+
+
+def test_labels_in_words_and_authors_instead_of_ids(frame):
+    table = readable(frame, name="t")
+    assert list(table.cells.columns[:3]) == ["Verdict", "Claim", "Article"]
+    assert list(table.cells["Article"]) == [articles.label(a) for a in ("000", "002", "004")]
+    assert "Fazylzhan (2022)" in table.cells["Article"].iloc[0]
+
+
+def test_one_number_format_per_column_and_a_dash_with_a_reason(frame):
+    table = readable(frame, name="t", missing={"recomputed": "— (no public source)"})
+    assert list(table.cells["Recomputed"]) == ["92.1000", "0.9000", "— (no public source)"]
+    assert list(table.cells["Printed"]) == ["91.2", "0.9", "—"]
+    assert readable(frame, name="t", decimals={"recomputed": 1}).cells["Recomputed"].iloc[1] == "0.9"
+    shown = repr(table) + table._repr_html_()
+    assert "None" not in shown and "NaN" not in shown and "nan" not in shown
+
+
+def test_differing_rows_are_marked_by_symbol_and_class(frame):
+    table = readable(frame, name="t", differs=frame["verdict"].eq("differs"))
+    assert table.cells.iloc[0, 0] == f"{DIFFERS_MARK} differs" and not table.cells.iloc[1, 0].startswith(DIFFERS_MARK)
+    assert table._repr_html_().count('<tr class="differs">') == 1
+    assert "marks a row that differs" in table._repr_html_()
+
+
+def test_no_truncation_and_deterministic_output(frame):
+    table = readable(frame, name="t")
+    assert frame["note"].iloc[0] in repr(table) and frame["note"].iloc[0] in table._repr_html_()
+    again = readable(frame.copy(), name="t")
+    assert repr(again) == repr(table) and again._repr_html_() == table._repr_html_()
+    assert "0x" not in repr(table)
+
+
+def test_names_are_checked():
+    with pytest.raises(ValueError, match="table name"):
+        readable(pd.DataFrame({"a": [1]}), name="Bad Name")
