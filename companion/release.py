@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
+from .checkout import BOOK_ROOT as ROOT  # the checkout, or the installed package's copy (pyproject.toml)
 PYPROJECT = ROOT / "pyproject.toml"
 BASE_URL_ENV = "COMPANION_BASE_URL"
 REPOSITORY_ENV = "COMPANION_REPOSITORY"

@@ -23,7 +23,14 @@ import nbformat
 import pytest
 
 from companion.precision import round_sig
-from conftest import ROOT, real_mirror
+from conftest import ROOT
+
+
+def real_mirror() -> Path:
+    """A folder laid out as the mirror: $COMPANION_DATA_MIRROR, or else the checkout's own verified
+    cache (same layout; the session start has made sure every file is there)."""
+    from companion import sources
+    return sources.mirror_dir() or sources.cache_dir()
 from test_determinism import code_outputs, differences
 
 pytestmark = pytest.mark.xdist_group("fresh-install")

@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, real_mirror
+from conftest import ROOT
+
+
+def real_mirror() -> Path:
+    """A folder laid out as the mirror: $COMPANION_DATA_MIRROR, or else the checkout's own verified
+    cache (same layout; the session start has made sure every file is there)."""
+    from companion import sources
+    return sources.mirror_dir() or sources.cache_dir()
 
 FETCH = "from companion.sources import fetch; print(fetch('kz_ref_area_en'))"
 
