@@ -42,11 +42,26 @@ def _tagged(tag: str) -> list[str]:
     return found
 
 
+SLEEP_ENV = "COMPANION_TEST_SLEEP"
+
+
+def _sleeping_notebook(folder: Path) -> Path:
+    """A notebook that imports the package, then sleeps ``$COMPANION_TEST_SLEEP`` seconds: a run that
+    is surely under way when Ctrl-C comes (the book's notebooks take a second or two each)."""
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell("import os, time\nfrom companion import sources"),
+                nbformat.v4.new_code_cell(f"time.sleep(float(os.environ.get({SLEEP_ENV!r}, '0')))\nprint('awake')")]
+    path = folder / "sleeping.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
 def _interrupt_when_kernels_run(command: list[str], cwd: Path = ROOT) -> tuple[int, str]:
     """Start ``command``, press Ctrl-C once a notebook kernel runs, return its exit status and stderr;
     fail if it does not stop in time or leaves a process."""
     tag = uuid.uuid4().hex
-    env = dict(os.environ, COMPANION_TEST_TAG=tag)
+    env = dict(os.environ, COMPANION_TEST_TAG=tag, **{SLEEP_ENV: "120"})
     process = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
@@ -54,7 +69,7 @@ def _interrupt_when_kernels_run(command: list[str], cwd: Path = ROOT) -> tuple[i
         assert process.poll() is None, f"{command} ended before any kernel started: {process.stderr.read()}"
         assert time.monotonic() < deadline, f"no kernel started within 120 s: {command}"
         time.sleep(0.1)
-    time.sleep(1.0)  # the kernel is running cells
+    time.sleep(2.0)  # the kernels are running cells (the sleeping notebook's for two minutes)
     os.killpg(process.pid, signal.SIGINT)
     try:
         _, stderr = process.communicate(timeout=STOP_WITHIN)
@@ -74,8 +89,9 @@ def _interrupt_when_kernels_run(command: list[str], cwd: Path = ROOT) -> tuple[i
 
 def test_prerun_stops_on_ctrl_c_and_the_next_run_recovers(tmp_path):
     cache = tmp_path / "jupyter_cache"
+    notebooks = [_sleeping_notebook(tmp_path), *NOTEBOOKS]
     command = [sys.executable, "-m", "companion", "prerun", "--cache", str(cache), "--workers", "2",
-               *map(str, NOTEBOOKS)]
+               *map(str, notebooks)]
     status, stderr = _interrupt_when_kernels_run(command)
     assert status == 130, stderr
     assert "interrupted" in stderr
@@ -89,26 +105,29 @@ def test_prerun_stops_on_ctrl_c_and_the_next_run_recovers(tmp_path):
         record = jc.match_cache_notebook(stored)
         executed = jc.get_cache_bundle(record.pk).nb
         assert not differences(code_outputs(stored), code_outputs(executed)), path
+    jc.match_cache_notebook(nbformat.read(notebooks[0], as_version=4))  # the interrupted one too, now
 
 
 def test_execute_stops_on_ctrl_c_leaves_the_notebook_whole_and_reruns_the_same(tmp_path):
+    sleeping = _sleeping_notebook(tmp_path)
     notebook = tmp_path / NOTEBOOKS[0].name  # a copy: the checkout's notebook is never touched
     shutil.copyfile(NOTEBOOKS[0], notebook)
-    before = notebook.read_bytes()
-    command = [sys.executable, "-m", "companion", "execute", str(notebook)]
+    before = sleeping.read_bytes()
+    command = [sys.executable, "-m", "companion", "execute", str(sleeping), str(notebook)]
     status, stderr = _interrupt_when_kernels_run(command)
     assert status == 130, stderr
-    assert notebook.read_bytes() == before
+    assert sleeping.read_bytes() == before  # interrupted while running: the file as it was
     assert not list(tmp_path.glob(".*.tmp"))
     rerun = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr
+    assert nbformat.read(sleeping, as_version=4).cells[1].outputs[0]["text"] == "awake\n"
     assert not differences(code_outputs(nbformat.read(NOTEBOOKS[0], as_version=4)),
                            code_outputs(nbformat.read(notebook, as_version=4)))
 
 
-def test_pytest_with_nbval_stops_on_ctrl_c():
-    """What ``make test`` runs (pytest-xdist, nbval kernels), on one notebook."""
+def test_pytest_with_nbval_stops_on_ctrl_c(tmp_path):
+    """What ``make test`` runs (pytest-xdist, nbval kernels), here on the sleeping notebook."""
     command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
-               "-n", "2", "-q", str(NOTEBOOKS[1])]
-    status, stderr = _interrupt_when_kernels_run(command)
+               "-n", "2", "-q", str(_sleeping_notebook(tmp_path))]
+    status, stderr = _interrupt_when_kernels_run(command, cwd=tmp_path)
     assert status != 0
