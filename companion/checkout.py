@@ -62,25 +62,28 @@ def _enclosing_book(folder: Path) -> Path | None:
 
 
 def check() -> None:
-    """Stop when the running interpreter or kernel belongs to another checkout than the package.
+    """Stop when the package in use belongs to another checkout than the one being worked on (the
+    checkout that holds the working directory).
 
-    Two cases: the virtual environment lies in checkout A but the package is imported from checkout B
-    (A is a copy of B with B's editable install); or a notebook kernel of checkout B's environment
-    runs a notebook of checkout A (A's copied scripts and kernel specs name B's interpreter).
+    Two cases: the virtual environment lies in checkout A and the work happens in A, but the package
+    is imported from checkout B (A is a copy of B with B's editable install); or a notebook kernel of
+    checkout B's environment runs a notebook of checkout A (A's copied scripts and kernel specs name
+    B's interpreter). Running B's interpreter on a copy A whose own package it imports (``python -m``
+    from A's root, as the publication tests do) is consistent, and passes.
     """
+    here = _enclosing_book(Path.cwd().resolve())
     env_owner = Path(sys.prefix).resolve().parent
-    if sys.prefix != sys.base_prefix and is_book(env_owner) and env_owner != CHECKOUT_ROOT:
+    if (sys.prefix != sys.base_prefix and is_book(env_owner) and env_owner != CHECKOUT_ROOT
+            and here != CHECKOUT_ROOT):
         where = f"from {CHECKOUT_ROOT}" if CHECKOUT_ROOT else f"installed in {PACKAGE_DIR}"
         raise CheckoutError(
             f"the virtual environment {sys.prefix} belongs to the checkout {env_owner}, but the "
             f"companion package is imported {where} (a checkout copied or moved together with its "
             f".venv?). Run `{CLEAN_VENV}` in {env_owner}, then make again: it rebuilds .venv for this "
             f"checkout.")
-    if CHECKOUT_ROOT is not None and "ipykernel" in sys.modules:
-        here = _enclosing_book(Path.cwd().resolve())
-        if here is not None and here != CHECKOUT_ROOT:
-            raise CheckoutError(
-                f"this notebook lies in the checkout {here}, but its kernel runs the virtual "
-                f"environment {sys.prefix} and imports the companion package from {CHECKOUT_ROOT} "
-                f"(a copied or moved checkout?). Run `{CLEAN_VENV}` in {here}, then `make lab` or "
-                f"make again, and choose that checkout's kernel.")
+    if CHECKOUT_ROOT is not None and "ipykernel" in sys.modules and here is not None and here != CHECKOUT_ROOT:
+        raise CheckoutError(
+            f"this notebook lies in the checkout {here}, but its kernel runs the virtual "
+            f"environment {sys.prefix} and imports the companion package from {CHECKOUT_ROOT} "
+            f"(a copied or moved checkout?). Run `{CLEAN_VENV}` in {here}, then `make lab` or "
+            f"make again, and choose that checkout's kernel.")

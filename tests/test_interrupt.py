@@ -57,12 +57,18 @@ def _sleeping_notebook(folder: Path) -> Path:
     return path
 
 
+def _as_from_a_terminal() -> None:
+    """Ctrl-C as a terminal delivers it: the test runner's worker may ignore SIGINT, and an ignored
+    signal stays ignored in the commands it starts."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupt_when_kernels_run(command: list[str], cwd: Path = ROOT) -> tuple[int, str]:
     """Start ``command``, press Ctrl-C once a notebook kernel runs, return its exit status and stderr;
     fail if it does not stop in time or leaves a process."""
     tag = uuid.uuid4().hex
     env = dict(os.environ, COMPANION_TEST_TAG=tag, **{SLEEP_ENV: "120"})
-    process = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True,
+    process = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True, preexec_fn=_as_from_a_terminal,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while not any("ipykernel" in p for p in _tagged(tag)):

@@ -87,3 +87,16 @@ def test_the_checkout_itself_passes():
     result = subprocess.run([sys.executable, "-c", "import ipykernel, companion.sources"],
                             cwd=ROOT / "chapters" / "participation-uk-kz", capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_original_environment_on_a_copy_that_imports_its_own_package_passes(tmp_path):
+    """``python -m companion`` from a copy's root with the original's interpreter imports the copy's
+    package (the publication tests build a copy this way): consistent, so no error."""
+    copy, _ = _fake_copy(tmp_path)
+    (copy / "companion").rmdir()
+    import shutil
+    shutil.copytree(ROOT / "companion", copy / "companion", ignore=shutil.ignore_patterns("__pycache__"))
+    result = subprocess.run([sys.executable, "-m", "companion", "pins", "kz_ref_area_en"], cwd=copy,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "sources.require(" in result.stdout
