@@ -75,7 +75,7 @@ lab: data $(LAB_KERNEL)
 ## Re-execute notebooks in place after an intended change (NB=path/to/one.ipynb for just one), first
 ## recording the computing environment that produces the stored outputs (about/computing-environment.json).
 execute: data
-	$(BIN)/python -m companion.environment --write
+	$(BIN)/python -m companion environment --write
 	$(BIN)/python -m companion execute $(NB) $(if $(NB),about/environment.ipynb)
 
 ## Print build and test timings (see benchmarks/README.md).

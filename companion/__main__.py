@@ -120,6 +120,17 @@ def _pins(args):
     print(f"sources.require(\n    {pairs},\n)")
 
 
+# --- environment ----------------------------------------------------------------------------------
+def _environment_arguments(parser):
+    from .environment import add_arguments
+    add_arguments(parser)
+
+
+def _environment(args):
+    from .environment import run
+    run(args)
+
+
 COMMANDS: dict[str, Command] = {
     "claims": Command(
         "print every claim with its verdict as CSV",
@@ -152,6 +163,13 @@ COMMANDS: dict[str, Command] = {
         "Print the sources.require(...) line that pins the given data keys by their declared sha256, "
         "to paste into a notebook after an intended change of a data file.",
         _pins_arguments, _pins),
+    "environment": Command(
+        "describe this machine's computing environment and compare it with the record",
+        "Print this machine's computing environment (Python, pinned packages, BLAS library and the "
+        "kernel it chose, numpy's SIMD extensions, OS, CPU) and what differs from the record of the "
+        "environment that produced the stored notebook outputs (about/computing-environment.json). "
+        "--write makes this machine's environment the record (make execute does this).",
+        _environment_arguments, _environment),
 }
 
 

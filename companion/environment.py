@@ -167,20 +167,15 @@ def as_text(env: dict) -> str:
     return "\n".join(f"{key}: {value}" for key, value in _flatten(env).items())
 
 
-def main(argv=None) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="python -m companion environment",
-        description="Print this machine's computing environment (Python, pinned packages, BLAS library and "
-                    "kernel, numpy SIMD extensions, OS, CPU) and what differs from the record of the "
-                    "environment that produced the stored notebook outputs.")
+def add_arguments(parser) -> None:
     parser.add_argument("--write", action="store_true", help=f"write the record ({RECORD.relative_to(ROOT)})")
     parser.add_argument("--json", action="store_true", help="print the environment as JSON")
-    args = parser.parse_args(argv)
+
+
+def run(args) -> None:
     if args.write:
         print(f"wrote {write_record().relative_to(ROOT)}")
-        return 0
+        return
     now = current()
     print(json.dumps(now, indent=1, sort_keys=True) if args.json else as_text(now))
     if RECORD.is_file():
@@ -188,7 +183,12 @@ def main(argv=None) -> int:
         print(f"\nDifferences from the record ({RECORD.relative_to(ROOT)}): {len(found)}")
         for line in found:
             print(f"  {line}")
-    return 0
+
+
+def main(argv=None) -> int:
+    """``python -m companion.environment`` (the same as ``python -m companion environment``)."""
+    from .__main__ import main as companion_main
+    return companion_main(["environment", *(argv if argv is not None else sys.argv[1:])])
 
 
 if __name__ == "__main__":

@@ -60,7 +60,7 @@ def test_a_package_added_beside_the_book_is_no_difference(now):
 
 
 def test_the_command_compares_this_machine_with_the_record():
-    result = subprocess.run([sys.executable, "-m", "companion.environment"], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", "companion", "environment"], capture_output=True, text=True,
                             cwd=ROOT, env={"OPENBLAS_CORETYPE": "Prescott", "PATH": ""}, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "blas[openblas" in result.stdout
