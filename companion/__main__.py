@@ -122,8 +122,9 @@ def _pins(args):
 
 # --- environment ----------------------------------------------------------------------------------
 def _environment_arguments(parser):
-    from .environment import add_arguments
-    add_arguments(parser)
+    parser.add_argument("--write", action="store_true",
+                        help="write this machine's environment as the record (about/computing-environment.json)")
+    parser.add_argument("--json", action="store_true", help="print the environment as JSON")
 
 
 def _environment(args):
@@ -164,7 +165,7 @@ COMMANDS: dict[str, Command] = {
         "to paste into a notebook after an intended change of a data file.",
         _pins_arguments, _pins),
     "environment": Command(
-        "describe this machine's computing environment and compare it with the record",
+        "describe the computing environment, compare it with the record",
         "Print this machine's computing environment (Python, pinned packages, BLAS library and the "
         "kernel it chose, numpy's SIMD extensions, OS, CPU) and what differs from the record of the "
         "environment that produced the stored notebook outputs (about/computing-environment.json). "

@@ -167,11 +167,6 @@ def as_text(env: dict) -> str:
     return "\n".join(f"{key}: {value}" for key, value in _flatten(env).items())
 
 
-def add_arguments(parser) -> None:
-    parser.add_argument("--write", action="store_true", help=f"write the record ({RECORD.relative_to(ROOT)})")
-    parser.add_argument("--json", action="store_true", help="print the environment as JSON")
-
-
 def run(args) -> None:
     if args.write:
         print(f"wrote {write_record().relative_to(ROOT)}")
