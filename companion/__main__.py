@@ -34,7 +34,8 @@ def _no_arguments(parser: argparse.ArgumentParser) -> None:
 
 # --- claims ---------------------------------------------------------------------------------------
 def _claims_arguments(parser):
-    parser.add_argument("--article", choices=["000", "002", "004"], help="only this article's claims")
+    from .articles import IDS
+    parser.add_argument("--article", choices=IDS, help="only this article's claims")
 
 
 def _claims(args):
@@ -109,6 +110,12 @@ def _exhibits(args):
     print(markdown())
 
 
+# --- articles -------------------------------------------------------------------------------------
+def _articles(args):
+    from .articles import markdown
+    print(markdown())
+
+
 # --- pins -----------------------------------------------------------------------------------------
 def _pins_arguments(parser):
     parser.add_argument("keys", nargs="+", metavar="KEY", help="data keys declared in data/sources.yaml")
@@ -158,6 +165,11 @@ COMMANDS: dict[str, Command] = {
         "Print the book's tables and figures, with their notebooks and raw files, as a Markdown table "
         "(the one in README.md).",
         _no_arguments, _exhibits),
+    "articles": Command(
+        "print the table of articles as Markdown",
+        "Print the articles of the registry (data/articles.yaml) with their references and chapter "
+        "folders as a Markdown table (the one in README.md).",
+        _no_arguments, _articles),
     "pins": Command(
         "print the sources.require(...) line pinning data keys",
         "Print the sources.require(...) line that pins the given data keys by their declared sha256, "
