@@ -97,8 +97,8 @@ def label(article_id: str) -> str:
     return by_id(article_id).authors
 
 
-def markdown() -> str:
+def markdown(registry: tuple[Article, ...] | None = None) -> str:
     """The README's article table (``python -m companion articles`` prints it)."""
     lines = ["| # | article | chapter |", "|---|---|---|"]
-    lines += [f"| {a.id} | {a.reference} | `{a.chapter}/` |" for a in ARTICLES]
+    lines += [f"| {a.id} | {a.reference} | `{a.chapter}/` |" for a in (ARTICLES if registry is None else registry)]
     return "\n".join(lines)
