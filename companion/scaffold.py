@@ -10,7 +10,8 @@ with one message naming what is taken and where):
 * one row for that claim in ``data/published/claims.csv`` (the file the ledger reads for every text
   claim: claim_id, article, location, printed, paraphrase, published, unit, tolerance). Its printed
   words and value are left to transcribe from the article: until they are, the ledger's verdict on it
-  is *differs* (a recomputed number against no printed one), so a claim never passes by default;
+  is *differs* (a recomputed number against no printed one), so a claim never passes by default,
+  and its kind of discrepancy (``data/mappings/discrepancy_types.csv``) is "not transcribed yet";
 * one row for the example figure in ``data/mappings/exhibit_names.csv``;
 * ``chapters/SLUG/index.md`` and ``chapters/SLUG/01_example_claim.ipynb`` (not executed: run
   ``make execute NB=...``), in the house style: pinned sources, glued numbers, a figure with its cite box;
@@ -38,6 +39,7 @@ EXAMPLE_SOURCES = ("kz_sdg_17_8_1", "kz_ref_area_en")
 NOTEBOOK_NAME = "01_example_claim.ipynb"
 CLAIM_COLUMNS = ["claim_id", "article", "location", "printed", "paraphrase", "published", "unit", "tolerance"]
 TOC_PART = "The articles, recomputed"
+PENDING = "not transcribed yet"  # the kind of discrepancy of the example claim until its value is transcribed
 
 
 class ScaffoldError(ValueError):
@@ -271,6 +273,10 @@ def new_article(article_id: str, title: str, slug: str, authors: str = "", root:
     names = root / "data" / "mappings" / "exhibit_names.csv"
     _append_line(names, _csv_line([new.figure, new.id, "beyond the article",
                                    "example figure of the scaffold: the national share of Internet users by year"]))
+    kinds = root / "data" / "mappings" / "discrepancy_types.csv"  # every differing claim has a kind
+    _append_line(kinds, _csv_line([f"^{new.claim_id}$", PENDING,
+                                   "the printed words and value of the scaffold's example claim are still to "
+                                   "transcribe from the article"]))
     registry = root / "data" / "articles.yaml"
     old_table = articles.markdown(articles.load(registry))
     declaration = {"id": new.id, "cite_key": new.cite_key, "slug": new.slug, "title": title,
@@ -284,5 +290,5 @@ def new_article(article_id: str, title: str, slug: str, authors: str = "", root:
     _append_line(root / "references.bib", _bib_entry(new))
     toc = root / "_toc.yml"
     toc.write_text(_toc_with_chapter(toc.read_text(encoding="utf-8"), new), encoding="utf-8")
-    written += [claims, names, registry, readme, root / "references.bib", toc]
+    written += [claims, names, kinds, registry, readme, root / "references.bib", toc]
     return written
