@@ -34,12 +34,15 @@ def _no_arguments(parser: argparse.ArgumentParser) -> None:
 
 # --- claims ---------------------------------------------------------------------------------------
 def _claims_arguments(parser):
-    from .articles import IDS
-    parser.add_argument("--article", choices=IDS, help="only this article's claims")
+    # checked when the command runs (not when the parser is built, which imports nothing of the book)
+    parser.add_argument("--article", metavar="ID", help="only this article's claims (an id of data/articles.yaml)")
 
 
 def _claims(args):
+    from .articles import IDS
     from .ledger import ledger
+    if args.article is not None and args.article not in IDS:
+        raise CommandError(f"no article {args.article!r} in data/articles.yaml (articles: {', '.join(IDS)})")
     ledger(args.article).to_csv(sys.stdout, index=False, lineterminator="\n")
 
 

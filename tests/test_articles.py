@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from companion import articles, ledger, published
-from companion.__main__ import parser
+from companion.__main__ import main
 from conftest import ROOT
 
 
@@ -30,11 +30,12 @@ def test_every_claim_belongs_to_a_registered_article_and_is_named_after_it():
         assert row.claim_id.startswith(f"{row.article}-"), row.claim_id
 
 
-def test_the_claims_command_offers_exactly_the_registered_articles():
-    args = parser().parse_args(["claims", "--article", articles.IDS[-1]])
-    assert args.article == articles.IDS[-1]
-    with pytest.raises(SystemExit):
-        parser().parse_args(["claims", "--article", "999"])
+def test_the_claims_command_takes_exactly_the_registered_articles(capsys):
+    assert main(["claims", "--article", articles.IDS[-1]]) == 0
+    assert {line.split(",")[1] for line in capsys.readouterr().out.splitlines()[1:]} == {articles.IDS[-1]}
+    assert main(["claims", "--article", "999"]) == 2
+    assert capsys.readouterr().err == (f"error: no article '999' in data/articles.yaml (articles: "
+                                       f"{', '.join(articles.IDS)})\n")
 
 
 def test_the_table_of_contents_has_one_chapter_per_article_in_registry_order():
