@@ -34,11 +34,15 @@ def _no_arguments(parser: argparse.ArgumentParser) -> None:
 
 # --- claims ---------------------------------------------------------------------------------------
 def _claims_arguments(parser):
-    parser.add_argument("--article", choices=["000", "002", "004"], help="only this article's claims")
+    # checked when the command runs (not when the parser is built, which imports nothing of the book)
+    parser.add_argument("--article", metavar="ID", help="only this article's claims (an id of data/articles.yaml)")
 
 
 def _claims(args):
+    from .articles import IDS
     from .ledger import ledger
+    if args.article is not None and args.article not in IDS:
+        raise CommandError(f"no article {args.article!r} in data/articles.yaml (articles: {', '.join(IDS)})")
     ledger(args.article).to_csv(sys.stdout, index=False, lineterminator="\n")
 
 
@@ -109,6 +113,33 @@ def _exhibits(args):
     print(markdown())
 
 
+# --- articles -------------------------------------------------------------------------------------
+def _articles(args):
+    from .articles import markdown
+    print(markdown())
+
+
+# --- new-article ----------------------------------------------------------------------------------
+def _new_article_arguments(parser):
+    parser.add_argument("id", metavar="ID", help="the article's id: the three-digit file number of its copy (e.g. 006)")
+    parser.add_argument("--title", required=True, help="the article's title as printed")
+    parser.add_argument("--slug", required=True, help="its chapter folder under chapters/ (e.g. e-petitions-kz)")
+    parser.add_argument("--authors", default="", help="short authors' label for tables (default: to transcribe)")
+
+
+def _new_article(args):
+    from .scaffold import ScaffoldError, new_article
+    from .sources import ROOT
+    try:
+        written = new_article(args.id, args.title, args.slug, authors=args.authors)
+    except ScaffoldError as exc:
+        raise CommandError(str(exc)) from None
+    for path in written:
+        print(path.relative_to(ROOT))
+    print(f"next: make execute NB=chapters/{args.slug}/01_example_claim.ipynb, then make book; "
+          f"see about/adding-an-article.md", file=sys.stderr)
+
+
 # --- pins -----------------------------------------------------------------------------------------
 def _pins_arguments(parser):
     parser.add_argument("keys", nargs="+", metavar="KEY", help="data keys declared in data/sources.yaml")
@@ -159,6 +190,18 @@ COMMANDS: dict[str, Command] = {
         "Print the book's tables and figures, with their notebooks and raw files, as a Markdown table "
         "(the one in README.md).",
         _no_arguments, _exhibits),
+    "articles": Command(
+        "print the table of articles as Markdown",
+        "Print the articles of the registry (data/articles.yaml) with their references and chapter "
+        "folders as a Markdown table (the one in README.md).",
+        _no_arguments, _articles),
+    "new-article": Command(
+        "write the files of a new article's chapter",
+        "Add an article to the book: its declaration in data/articles.yaml, its module "
+        "companion/articleID.py with one example claim computed from data the book has, the claim's "
+        "row in data/published/claims.csv, chapters/SLUG/ with index.md and one example notebook, its "
+        "references.bib entry and its _toc.yml chapter. Refuses an id or slug that exists.",
+        _new_article_arguments, _new_article),
     "pins": Command(
         "print the sources.require(...) line pinning data keys",
         "Print the sources.require(...) line that pins the given data keys by their declared sha256, "

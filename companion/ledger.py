@@ -26,9 +26,9 @@ from typing import Callable
 
 import pandas as pd
 
-from . import precision, published
+from . import articles, precision, published
 
-ARTICLE_MODULES = ("companion.article000", "companion.article002", "companion.article004")
+ARTICLE_MODULES = tuple(a.module for a in articles.ARTICLES)  # the registry, data/articles.yaml
 
 REPRODUCED, DIFFERS, NOT_CHECKABLE = "reproduced", "differs", "not checkable"
 VERDICTS = (REPRODUCED, DIFFERS, NOT_CHECKABLE)

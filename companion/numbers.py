@@ -38,7 +38,7 @@ from .sources import ROOT
 
 INDEX = ROOT / "data" / "published" / "number_index.csv"
 ARTICLES_ENV = "COMPANION_ARTICLES"
-ARTICLE_IDS = ("000", "002", "004")
+ARTICLE_IDS = ("000", "002", "004")  # the articles whose copies are indexed (a subset of companion.articles.IDS)
 COLUMNS = ["article", "line", "occurrence", "number", "kind", "claim_id", "reason"]
 KEY = ["article", "line", "occurrence", "number"]
 

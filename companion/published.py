@@ -6,21 +6,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import articles as _registry
 from .sources import ROOT
 
 PUBLISHED = ROOT / "data" / "published"
 MAPPINGS = ROOT / "data" / "mappings"
 
-ARTICLES = {
-    "000": "Fazylzhan D. Comparative analysis of political participation in the context of the spread "
-           "of digital technologies based on the study of the experience of the UK and Kazakhstan. "
-           "Adam alemi, 2022, No. 3 (93), pp. 102-110.",
-    "002": "Aitymbetov N., Nyshanbaev N. The impact of the digitalization process on democratic political "
-           "institutions and public administration: in the example of the Republic of Kazakhstan "
-           "(grant AP09057996; journal issue not printed in the copy).",
-    "004": "Electronic public involvement: modern challenges for Kazakhstan (author and journal not "
-           "printed in the copy).",
-}
+# each article's reference in plain text, from the registry (data/articles.yaml)
+ARTICLES = {a.id: a.reference_text for a in _registry.ARTICLES}
 
 
 def _read(path: Path) -> pd.DataFrame:

@@ -1,0 +1,294 @@
+"""The files of a new article's chapter: ``python -m companion new-article ID --title ... --slug ...``.
+
+What it writes (nothing is overwritten; an id, slug, cite key or module that exists is refused first,
+with one message naming what is taken and where):
+
+* ``companion/articleID.py``: the article's module, with one example claim (``ID-example-kz-share-2020``,
+  the share of Internet users in Kazakhstan in 2020) computed from a data source the book already
+  has (the Bureau of National Statistics' SDG 17.8.1 file, ``kz_sdg_17_8_1``), and the series behind
+  the example figure;
+* one row for that claim in ``data/published/claims.csv`` (the file the ledger reads for every text
+  claim: claim_id, article, location, printed, paraphrase, published, unit, tolerance). Its printed
+  words and value are left to transcribe from the article: until they are, the ledger's verdict on it
+  is *differs* (a recomputed number against no printed one), so a claim never passes by default,
+  and its kind of discrepancy (``data/mappings/discrepancy_types.csv``) is "not transcribed yet";
+* one row for the example figure in ``data/mappings/exhibit_names.csv``;
+* ``chapters/SLUG/index.md`` and ``chapters/SLUG/01_example_claim.ipynb`` (not executed: run
+  ``make execute NB=...``), in the house style: pinned sources, glued numbers, a figure with its cite box;
+* the article's declaration in ``data/articles.yaml`` (and the README's article table made from it
+  again, as ``python -m companion articles`` prints it), its entry in ``references.bib`` and its chapter
+  in ``_toc.yml``.
+
+The how-to page ``about/adding-an-article.md`` says what to do next.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from . import articles
+
+EXAMPLE_SOURCES = ("kz_sdg_17_8_1", "kz_ref_area_en")
+NOTEBOOK_NAME = "01_example_claim.ipynb"
+CLAIM_COLUMNS = ["claim_id", "article", "location", "printed", "paraphrase", "published", "unit", "tolerance"]
+TOC_PART = "The articles, recomputed"
+PENDING = "not transcribed yet"  # the kind of discrepancy of the example claim until its value is transcribed
+
+
+class ScaffoldError(ValueError):
+    """The new article cannot be added as asked (the message says why)."""
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    id: str
+    slug: str
+    title: str
+    authors: str
+
+    @property
+    def module(self) -> str:
+        return f"companion.article{self.id}"
+
+    @property
+    def cite_key(self) -> str:
+        return f"article{self.id}"
+
+    @property
+    def claim_id(self) -> str:
+        return f"{self.id}-example-kz-share-2020"
+
+    @property
+    def figure(self) -> str:
+        return f"fig-a{self.id}-example-kz-share"
+
+    @property
+    def notebook(self) -> str:
+        return f"chapters/{self.slug}/{NOTEBOOK_NAME}"
+
+
+def _refuse_taken(new: NewArticle, root: Path) -> None:
+    if not articles.ID_PATTERN.match(new.id):
+        raise ScaffoldError(f"article id {new.id!r}: three digits, the file number of the article's copy (e.g. 006)")
+    if not articles.SLUG_PATTERN.match(new.slug):
+        raise ScaffoldError(f"slug {new.slug!r}: lower-case words joined by '-' (e.g. e-petitions-kz)")
+    if not new.title.strip():
+        raise ScaffoldError("the title is empty: give the article's title as printed (--title)")
+    registry = articles.load(root / "data" / "articles.yaml")
+    if articles.markdown(registry) not in (root / "README.md").read_text(encoding="utf-8"):
+        raise ScaffoldError("README.md's article table is not the registry's: paste `python -m companion "
+                            "articles` into it first, so that the new article can be added to it")
+    for article in registry:
+        if article.id == new.id:
+            raise ScaffoldError(f"article id {new.id} exists: data/articles.yaml declares it "
+                                f"(chapters/{article.slug}/, {article.title!r}); choose another id")
+        if article.slug == new.slug:
+            raise ScaffoldError(f"slug {new.slug} exists: data/articles.yaml gives it to article {article.id}; "
+                                f"choose another slug")
+    taken = [p for p in (root / "chapters" / new.slug, root / "companion" / f"article{new.id}.py") if p.exists()]
+    if taken:
+        raise ScaffoldError(f"{taken[0].relative_to(root)} exists already: choose another "
+                            f"{'slug' if taken[0].parent.name == 'chapters' else 'id'}")
+    if re.search(rf"^@\w+\{{{new.cite_key},", (root / "references.bib").read_text(encoding="utf-8"), re.M):
+        raise ScaffoldError(f"references.bib already has the key {new.cite_key}")
+    if new.claim_id in set(_read_csv(root / "data" / "published" / "claims.csv", "claim_id")):
+        raise ScaffoldError(f"data/published/claims.csv already has the claim {new.claim_id}")
+
+
+def _read_csv(path: Path, column: str) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [row[column] for row in csv.DictReader(handle)]
+
+
+def _append_line(path: Path, text: str) -> None:
+    """Append ``text`` (one or more whole lines) to ``path``, on a line of its own."""
+    current = path.read_text(encoding="utf-8")
+    path.write_text(current + ("" if current.endswith("\n") else "\n") + text, encoding="utf-8")
+
+
+def _csv_line(values: list) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(values)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------- the files
+MODULE = '''"""Article {id}: {title_one_line}.
+
+The claims of the article (``data/published/claims.csv``, ids ``{id}-...``) and what recomputes them.
+One function per claim, registered with :func:`companion.ledger.recomputes`; the notebooks of
+``chapters/{slug}/`` call the same functions, so the ledger and the book agree.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import kazstat, precision
+from .ledger import CITED, Recomputed, recomputes
+
+CHAPTER = "chapters/{slug}"
+EXAMPLE_NOTEBOOK = f"{{CHAPTER}}/{notebook_name}"
+
+
+def kz_share_series() -> pd.DataFrame:
+    """Kazakhstan's share of individuals using the Internet (SDG 17.8.1, whole country), by year:
+    columns year, share (%), rounded by the book's precision rule."""
+    shares = kazstat.internet_share()
+    national = shares[shares["area_code"] == kazstat.NATIONAL][["year", "share"]]
+    return precision.rounded(national.sort_values("year").reset_index(drop=True))
+
+
+def kz_share(year: int) -> float:
+    series = kz_share_series()
+    return float(series.loc[series["year"] == year, "share"].item())
+
+
+@recomputes("{claim_id}")
+def example_kz_share_2020() -> Recomputed:
+    """The example claim: the national share in 2020, from the Bureau of National Statistics' file."""
+    return Recomputed(kz_share(2020), ("kz_sdg_17_8_1",), EXAMPLE_NOTEBOOK, role=CITED,
+                      vintage="SDG 17.8.1 platform, commit 72277878 (2024-10-24)",
+                      reading="share of individuals using the Internet, whole country, 2020")
+'''
+
+INDEX = '''# {title}
+
+**Article.** {reference} {{cite:p}}`{cite_key}`.
+
+**What it argues, in brief.** (To write: the article's argument in a few sentences, in our own words.)
+
+**What this chapter recomputes.** Every claim is a row of the ledger
+(`python -m companion claims --article {id}`) with its verdict. So far one example claim: the share
+of Internet users in Kazakhstan in 2020, from the Bureau of National Statistics {{cite:p}}`kazstat_sdg`.
+
+| exhibit | what | notebook |
+|---|---|---|
+| {{numref}}`{figure}` | the share of Internet users in Kazakhstan by year, and the example claim | {{doc}}`{notebook_stem}` |
+'''
+
+
+def _notebook(new: NewArticle, pins: dict[str, str]) -> nbformat.NotebookNode:
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    pin_lines = "".join(f"    {key}={sha!r},\n" for key, sha in pins.items())
+    cells = [
+        md(f"(a{new.id}-example)=\n# An example claim: the share of Internet users in Kazakhstan\n\n"
+           f"This page shows the house style of a chapter page on one claim of the article "
+           f"{{cite:p}}`{new.cite_key}`: its sources pinned, the claim recomputed by the article's module "
+           f"(`{new.module}`) from the Bureau of National Statistics' SDG 17.8.1 file "
+           f"{{cite:p}}`kazstat_sdg`, its numbers glued into the text and a figure with its cite box."),
+        code(f"from companion import article{new.id}, figures, ledger, sources\n"
+             f"from companion.article{new.id} import EXAMPLE_NOTEBOOK as NOTEBOOK\n"
+             f"from companion.precision import glue\n\n"
+             f"figures.use_style()\n"
+             f"import matplotlib.pyplot as plt  # after use_style, as in the book's other notebooks\n"
+             f"sources.require(\n{pin_lines})"),
+        md("## The claim in the ledger"),
+        code(f"claim = ledger.text_claims(claim_ids=[{new.claim_id!r}])\n"
+             f"glue(\"a{new.id}_kz_2020\", float(claim[\"recomputed\"].item()), display=False)\n"
+             f"glue(\"a{new.id}_verdict\", str(claim[\"verdict\"].item()), display=False)\n"
+             f"claim[[\"claim_id\", \"printed\", \"published\", \"unit\", \"recomputed\", \"tolerance\", \"verdict\"]]"),
+        md(f"The national statistics give {{glue:text}}`a{new.id}_kz_2020:.1f` % for 2020; the ledger's "
+           f"verdict on the claim is *{{glue:text}}`a{new.id}_verdict`*."),
+        md("## The series"),
+        code(f"series = article{new.id}.kz_share_series()\n"
+             f"fig, ax = plt.subplots(figsize=(7.5, 4.5))\n"
+             f"ax.plot(series[\"year\"], series[\"share\"], marker=\"o\", color=\"#1f77b4\")\n"
+             f"ax.set_xlabel(\"Year\")\n"
+             f"ax.set_ylabel(\"Share of the population using the Internet (%)\")\n"
+             f"ax.set_title(\"Kazakhstan: share of Internet users\")\n"
+             f"exported = figures.save(fig, {new.figure!r}, series, title=\"Kazakhstan: share of Internet users\",\n"
+             f"                        sources=[\"kz_sdg_17_8_1\"], notebook=NOTEBOOK)"),
+        md(f"```{{glue:figure}} {new.figure}\n:name: {new.figure}\n\n"
+           f"Share of the population of Kazakhstan using the Internet, by year. Source: Bureau of National "
+           f"Statistics of Kazakhstan, SDG 17.8.1 {{cite:p}}`kazstat_sdg`.\n```"),
+    ]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                   "language_info": {"name": "python"}}
+    for number, cell in enumerate(nb.cells):  # stable ids: the file does not change from run to run
+        cell.id = f"a{new.id}-cell-{number}"
+    return nb
+
+
+def _bib_entry(new: NewArticle) -> str:
+    title = new.title.replace("{", "").replace("}", "")
+    return (f"\n@misc{{{new.cite_key},\n  author = {{{{{new.authors}}}}},\n  title  = {{{title}}},\n"
+            f"  note   = {{Journal, year and pages to complete from the article's copy}}\n}}\n")
+
+
+def _toc_with_chapter(toc_text: str, new: NewArticle) -> str:
+    """``_toc.yml`` with the new chapter appended to the part of the articles (comments kept)."""
+    lines = toc_text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.strip() == f"- caption: {TOC_PART}"), None)
+    if start is None:
+        raise ScaffoldError(f"_toc.yml has no part with the caption {TOC_PART!r}")
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("- caption:")), len(lines))
+    while end > start + 1 and not lines[end - 1].strip():
+        end -= 1
+    entry = (f"      - file: chapters/{new.slug}/index\n        sections:\n"
+             f"          - glob: chapters/{new.slug}/[0-9]*\n")
+    out = "".join(lines[:end]) + entry + "".join(lines[end:])
+    parsed = yaml.safe_load(out)  # the result must still be the table of contents, with the chapter
+    part = next(p for p in parsed["parts"] if p["caption"] == TOC_PART)
+    if part["chapters"][-1]["file"] != f"chapters/{new.slug}/index":
+        raise ScaffoldError("_toc.yml: could not append the chapter to the articles' part")
+    return out
+
+
+def new_article(article_id: str, title: str, slug: str, authors: str = "", root: Path | None = None) -> list[Path]:
+    """Write the files of a new article's chapter into the book at ``root``; return what was written."""
+    from .sources import ROOT, source
+
+    root = Path(root or ROOT)
+    title = " ".join(title.split())
+    new = NewArticle(str(article_id), slug, title, " ".join(authors.split()) or "author to transcribe")
+    _refuse_taken(new, root)
+    pins = {key: source(key).sha256 for key in EXAMPLE_SOURCES}
+    reference = f"\"{title}\" (author, journal and year to complete)."
+    written: list[Path] = []
+
+    module = root / "companion" / f"article{new.id}.py"
+    module.write_text(MODULE.format(id=new.id, slug=new.slug, title_one_line=title, claim_id=new.claim_id,
+                                    notebook_name=NOTEBOOK_NAME), encoding="utf-8")
+    chapter = root / "chapters" / new.slug
+    chapter.mkdir(parents=True)
+    (chapter / "index.md").write_text(INDEX.format(
+        title=title, reference=reference, cite_key=new.cite_key, id=new.id, figure=new.figure,
+        notebook_stem=Path(NOTEBOOK_NAME).stem), encoding="utf-8")
+    nbformat.write(_notebook(new, pins), chapter / NOTEBOOK_NAME)
+    written += [module, chapter / "index.md", chapter / NOTEBOOK_NAME]
+
+    claims = root / "data" / "published" / "claims.csv"
+    _append_line(claims, _csv_line([new.claim_id, new.id, "(to transcribe: section, paragraph, line of the copy)",
+                                    "(to transcribe: the article's words)",
+                                    "Share of Internet users in Kazakhstan in 2020 (example claim)", "", "%", 0.05]))
+    names = root / "data" / "mappings" / "exhibit_names.csv"
+    _append_line(names, _csv_line([new.figure, new.id, "beyond the article",
+                                   "example figure of the scaffold: the national share of Internet users by year"]))
+    kinds = root / "data" / "mappings" / "discrepancy_types.csv"  # every differing claim has a kind
+    _append_line(kinds, _csv_line([f"^{new.claim_id}$", PENDING,
+                                   "the printed words and value of the scaffold's example claim are still to "
+                                   "transcribe from the article"]))
+    registry = root / "data" / "articles.yaml"
+    old_table = articles.markdown(articles.load(registry))
+    declaration = {"id": new.id, "cite_key": new.cite_key, "slug": new.slug, "title": title,
+                   "authors": new.authors, "reference": reference,
+                   "reference_text": reference.replace('"', ""), "module": new.module}
+    entry = yaml.safe_dump([declaration], allow_unicode=True, sort_keys=False, width=100)
+    _append_line(registry, "".join(f"  {line}" for line in entry.splitlines(keepends=True)))
+    readme = root / "README.md"  # its article table is generated from the registry
+    readme.write_text(readme.read_text(encoding="utf-8").replace(
+        old_table, articles.markdown(articles.load(registry))), encoding="utf-8")
+    _append_line(root / "references.bib", _bib_entry(new))
+    toc = root / "_toc.yml"
+    toc.write_text(_toc_with_chapter(toc.read_text(encoding="utf-8"), new), encoding="utf-8")
+    written += [claims, names, kinds, registry, readme, root / "references.bib", toc]
+    return written
