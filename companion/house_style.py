@@ -16,6 +16,9 @@ computes, from a code cell's source alone, the myst-nb tags the cell must carry,
   ``.agg``, ``.describe``, ``.info``, ``.value_counts``, ``.shape``, ``.dtypes``): ``remove-output``, kept in the stored notebook (nbval still compares them) but not
   shown on the page.
 
+* the **verdict box** (``verdict_box(...)``, :mod:`companion.report`), the first thing a reader
+  sees: ``remove-input``, only the box shows. It does not count as the page's first code cell.
+
 Every other cell (a table, a ledger extract) is shown as it is, its code folded or not as the author
 chose (an extra ``hide-input`` is allowed; it never hides a result). A notebook may carry other tags
 of its own; :func:`problems` reports only the house tags that are missing or that contradict the rule.
@@ -30,7 +33,7 @@ import json
 import sys
 from pathlib import Path
 
-HOUSE_TAGS = ("hide-cell", "hide-input", "remove-output")
+HOUSE_TAGS = ("hide-cell", "hide-input", "remove-input", "remove-output")
 INSPECTION_CALLS = {"agg", "aggregate", "describe", "info", "value_counts"}
 INSPECTION_ATTRIBUTES = {"shape", "dtypes"}
 GLUE_NAMES = {"glue", "glue_claim", "glue_evidence"}
@@ -112,12 +115,21 @@ def is_inspection(source: str) -> bool:
     return isinstance(last, ast.Call) and isinstance(last.func, ast.Attribute) and last.func.attr in INSPECTION_CALLS
 
 
+def is_verdict_box(source: str) -> bool:
+    """The cell only shows the page's verdict box."""
+    statements = _statements(source)
+    return (bool(statements) and isinstance(statements[-1], ast.Expr) and "verdict_box" in _calls(statements[-1])
+            and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in statements[:-1]))
+
+
 def house_tags(source: str, first: bool = False) -> set[str]:
     """The house tags a code cell with this source must carry (see the module's docstring);
     ``first``: the cell is the page's first code cell."""
     tags = set()
     if not source.strip():
         return tags
+    if is_verdict_box(source):
+        return {"remove-input"}
     if is_setup(source, first):
         tags.add("hide-cell" if prints_data_list(source) else "hide-input")
     elif is_plotting(source) or _glue_only(_statements(source)):
@@ -145,7 +157,8 @@ def problems(path: str | Path) -> list[str]:
     for index, cell in enumerate(notebook["cells"]):
         if cell["cell_type"] != "code":
             continue
-        want, first = house_tags(_source(cell), first), False
+        want = house_tags(_source(cell), first)
+        first = first and is_verdict_box(_source(cell))
         have = set(cell.get("metadata", {}).get("tags", [])) & set(HOUSE_TAGS)
         if not _allowed(want, have):
             found.append(f"{path}: cell {index}: house tags {sorted(have)}, the rule says {sorted(want)}")
@@ -161,7 +174,8 @@ def apply(path: str | Path) -> bool:
     for cell in notebook["cells"]:
         if cell["cell_type"] != "code":
             continue
-        want, first = house_tags(_source(cell), first), False
+        want = house_tags(_source(cell), first)
+        first = first and is_verdict_box(_source(cell))
         metadata = cell.setdefault("metadata", {})
         old = metadata.get("tags", [])
         others = [t for t in old if t not in HOUSE_TAGS]

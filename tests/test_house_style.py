@@ -51,7 +51,7 @@ def test_rule(source, first, tags):
 
 def test_apply_then_problems_agree(tmp_path):
     import json
-    cells = [{"cell_type": "code", "metadata": {"tags": ["remove-input", "hide-output"]}, "source": SETUP_WITH_DATA,
+    cells = [{"cell_type": "code", "metadata": {"tags": ["raises-exception", "hide-output"]}, "source": SETUP_WITH_DATA,
               "outputs": [], "execution_count": 1},
              {"cell_type": "code", "metadata": {"tags": ["remove-output"]}, "source": "table", "outputs": [],
               "execution_count": 2}]
@@ -61,7 +61,7 @@ def test_apply_then_problems_agree(tmp_path):
     assert house_style.apply(path) is True
     assert house_style.problems(path) == []
     written = json.loads(path.read_text())["cells"]
-    assert written[0]["metadata"]["tags"] == ["remove-input", "hide-output", "hide-cell"]
+    assert written[0]["metadata"]["tags"] == ["raises-exception", "hide-output", "hide-cell"]
     assert "tags" not in written[1]["metadata"]
     assert house_style.apply(path) is False
 
@@ -80,3 +80,10 @@ def test_a_folded_table_cell_is_allowed_but_a_folded_setup_cell_must_hide_whole(
     path = tmp_path / "y.ipynb"
     path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
     assert [p.split(": ")[1] for p in house_style.problems(path)] == ["cell 1"]
+
+
+def test_verdict_box_cell_shows_only_its_box_and_the_next_cell_is_the_setup():
+    box = 'from companion.report import verdict_box\n\nverdict_box("chapters/x/01_y.ipynb")'
+    assert house_style.house_tags(box, True) == {"remove-input"}
+    assert house_style.is_verdict_box(box)
+    assert not house_style.is_verdict_box('from companion import report\nframe = report.verdict_box("x")\nframe.sentence()')
