@@ -141,7 +141,7 @@ def house_tags(source: str, first: bool = False) -> set[str]:
 
 def _allowed(want: set[str], have: set[str]) -> bool:
     """The cell's house tags are the rule's, or the rule's plus a folded input."""
-    return have == want or ("hide-cell" not in want and have == want | {"hide-input"})
+    return have == want or (not want & {"hide-cell", "remove-input"} and have == want | {"hide-input"})
 
 
 def _source(cell: dict) -> str:
@@ -179,7 +179,7 @@ def apply(path: str | Path) -> bool:
         metadata = cell.setdefault("metadata", {})
         old = metadata.get("tags", [])
         others = [t for t in old if t not in HOUSE_TAGS]
-        if "hide-input" in old and "hide-cell" not in want:
+        if "hide-input" in old and not want & {"hide-cell", "remove-input"}:
             want = want | {"hide-input"}
         tags = others + sorted(want)
         if tags:

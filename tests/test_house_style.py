@@ -87,3 +87,15 @@ def test_verdict_box_cell_shows_only_its_box_and_the_next_cell_is_the_setup():
     assert house_style.house_tags(box, True) == {"remove-input"}
     assert house_style.is_verdict_box(box)
     assert not house_style.is_verdict_box('from companion import report\nframe = report.verdict_box("x")\nframe.sentence()')
+
+
+def test_a_verdict_box_cell_does_not_keep_a_folded_input(tmp_path):
+    import json
+    box = 'from companion.report import verdict_box\n\nverdict_box("chapters/x/01_y.ipynb")'
+    cells = [{"cell_type": "code", "metadata": {"tags": ["hide-input", "remove-input"]}, "source": box,
+              "outputs": [], "execution_count": 1}]
+    path = tmp_path / "z.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    assert len(house_style.problems(path)) == 1
+    house_style.apply(path)
+    assert json.loads(path.read_text())["cells"][0]["metadata"]["tags"] == ["remove-input"]
