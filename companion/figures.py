@@ -105,12 +105,14 @@ def _citation(name: str, title: str, page: str) -> tuple[str, str]:
 
 
 def save(fig, name: str, data: pd.DataFrame, *, title: str, sources: list[str], notebook: str,
-         show_data: bool = True) -> Exported:
+         show_data: bool = False) -> Exported:
     """Export ``fig`` as the book figure ``name`` (also its label, e.g. ``fig-kz-regions``).
 
-    data: exactly what is plotted (saved as CSV and shown); title: a short title for the citation;
-    sources: data keys from ``data/sources.yaml``; notebook: path of the calling notebook from the
-    book root (``chapters/<chapter>/<notebook>.ipynb``).
+    data: exactly what is plotted (saved as CSV; kept in the notebook's stored outputs, glued as
+    ``data-<name>`` without display, so nbval compares it, but shown on the page only with
+    ``show_data=True``: the page shows the figure, then its "Cite and download" box); title: a short
+    title for the citation; sources: data keys from ``data/sources.yaml``; notebook: path of the
+    calling notebook from the book root (``chapters/<chapter>/<notebook>.ipynb``).
     """
     from IPython.display import HTML, Image, display
     from myst_nb import glue
@@ -145,6 +147,7 @@ def save(fig, name: str, data: pd.DataFrame, *, title: str, sources: list[str], 
     width = int.from_bytes(content["png"][16:20], "big")  # PNG header (IHDR): width in pixels
     glue(name, Image(data=content["png"], format="png", width=round(width * 100 / DPI)), display=False)
     plt.close(fig)
+    glue(f"data-{name}", data, display=False)  # a guard in the stored outputs, not on the page
     if show_data:
         display(data)
     up = "../" * (len(Path(notebook).parts) - 1)

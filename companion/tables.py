@@ -94,13 +94,16 @@ class ReadableTable:
     caption: str
     name: str
     numeric: frozenset           # labels of right-aligned (numeric) columns
+    hrefs: tuple = ()            # (label, (href or "", ...)) per linked column: the cell's text links there
 
     def _repr_html_(self) -> str:
         head = "".join(f'<th scope="col"{_align(c, self.numeric)}>{html.escape(c)}</th>' for c in self.cells.columns)
+        links = dict(self.hrefs)
         rows = []
-        for marked, (_, row) in zip(self.marked, self.cells.iterrows()):
+        for i, (marked, (_, row)) in enumerate(zip(self.marked, self.cells.iterrows())):
             attrs = ' class="differs"' if marked else ""
-            tds = "".join(f"<td{_align(c, self.numeric)}>{html.escape(v)}</td>" for c, v in row.items())
+            tds = "".join(f"<td{_align(c, self.numeric)}>{_cell_html(v, links[c][i] if c in links else '')}</td>"
+                          for c, v in row.items())
             rows.append(f"<tr{attrs}>{tds}</tr>")
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         legend = (f'<p class="readable-legend"><span class="differs-mark">{DIFFERS_MARK}</span> '
@@ -115,13 +118,21 @@ class ReadableTable:
         return (f"{self.caption}\n" if self.caption else "") + text
 
 
+def _cell_html(text: str, href: str) -> str:
+    if not href:
+        return html.escape(text)
+    mark = f"{DIFFERS_MARK} "
+    prefix = mark if text.startswith(mark) else ""
+    return f'{prefix}<a href="{html.escape(href)}">{html.escape(text.removeprefix(prefix))}</a>'
+
+
 def _align(column: str, numeric: frozenset) -> str:
     return ' class="num"' if column in numeric else ""
 
 
 def readable(frame: pd.DataFrame, *, name: str, labels: dict[str, str] | None = None,
              decimals: dict[str, int] | None = None, missing: dict[str, str] | None = None,
-             differs=None, first=("verdict",), caption: str = "") -> ReadableTable:
+             differs=None, first=("verdict",), caption: str = "", links: dict | None = None) -> ReadableTable:
     """``frame`` as a :class:`ReadableTable` (see the module docstring).
 
     name: a short id for the table (its HTML id, ``table-<name>``); labels: code name -> words
@@ -129,7 +140,8 @@ def readable(frame: pd.DataFrame, *, name: str, labels: dict[str, str] | None = 
     4); missing: column -> text shown for a missing value (default "—"); differs: a boolean Series
     aligned with ``frame`` (or the name of a boolean column) marking rows that differ from the
     article, whose first shown column gets the ≠ mark; first: columns moved to the front, in order,
-    when present.
+    when present; links: column -> function of a cell's value giving the URL its text links to (e.g.
+    a claim id to its permalink on the ledger page, :func:`companion.report.claim_href`), "" for none.
     """
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise ValueError(f"table name {name!r}: use lower-case letters, digits and hyphens")
@@ -168,7 +180,13 @@ def readable(frame: pd.DataFrame, *, name: str, labels: dict[str, str] | None = 
     if mask.any() and len(table.columns):
         firstcol = table.columns[0]
         table[firstcol] = [f"{DIFFERS_MARK} {v}" if m else v for v, m in zip(table[firstcol], mask)]
-    return ReadableTable(table, tuple(bool(m) for m in mask), caption, name, frozenset(numeric))
+    hrefs = []
+    for column, target in (links or {}).items():
+        if column not in frame.columns:
+            raise KeyError(f"table {name}: cannot link column {column!r}, the table has {', '.join(frame.columns)}")
+        shown_label = words.get(column, label(column))
+        hrefs.append((shown_label, tuple("" if _is_missing(v) else str(target(v)) for v in frame[column])))
+    return ReadableTable(table, tuple(bool(m) for m in mask), caption, name, frozenset(numeric), tuple(hrefs))
 
 
 def _text(value) -> str:

@@ -52,3 +52,18 @@ def test_no_truncation_and_deterministic_output(frame):
 def test_names_are_checked():
     with pytest.raises(ValueError, match="table name"):
         readable(pd.DataFrame({"a": [1]}), name="Bad Name")
+
+
+def test_linked_column_renders_links_and_keeps_the_differs_mark():
+    frame = pd.DataFrame({"claim_id": ["000-a", "000-b"], "verdict": ["differs", "reproduced"]})
+    table = readable(frame, name="linked", differs=[True, False], first=("claim_id",),
+                     links={"claim_id": lambda c: f"../reproducibility/01_ledger.html#claim-{c}"})
+    page = table._repr_html_()
+    assert '\u2260 <a href="../reproducibility/01_ledger.html#claim-000-a">000-a</a>' in page
+    assert '<a href="../reproducibility/01_ledger.html#claim-000-b">000-b</a>' in page
+    assert "href" not in repr(table)
+
+
+def test_linking_a_missing_column_names_it():
+    with pytest.raises(KeyError, match="claim_id"):
+        readable(pd.DataFrame({"x": [1]}), name="bad", links={"claim_id": str})
