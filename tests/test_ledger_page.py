@@ -129,3 +129,23 @@ def test_the_filters_offer_every_value_of_their_column(whole_ledger):
     assert ledger_page.NO_DISCREPANCY in kinds and ledger.NO_SOURCE in kinds
     for kind in kinds:
         assert f'<option value="{kind}">' in html.replace("&amp;", "&")
+
+
+def test_the_front_page_glues_every_rating_from_the_ledger_notebook(whole_ledger):
+    """The front page (intro.md) shows each article's rating, the ratings table and the rule glued
+    from the ledger notebook's stored outputs, never typed; the summary figure is on it too."""
+    from conftest import ROOT
+    text = (ROOT / "intro.md").read_text(encoding="utf-8")
+    notebook = json.loads((ROOT / ledger.LEDGER_NOTEBOOK).read_text(encoding="utf-8"))
+    glued = {o["metadata"]["scrapbook"]["name"]: o["data"] for c in notebook["cells"]
+             for o in c.get("outputs", []) if "scrapbook" in o.get("metadata", {})}
+    keys = set(re.findall(rf"{re.escape(ledger.LEDGER_NOTEBOOK)}::([a-z0-9_]+):s`", text))
+    keys |= {m for m in re.findall(r"```\{glue:any\} (\S+)\n:doc: " + re.escape(ledger.LEDGER_NOTEBOOK), text)}
+    rated = ledger.ratings(whole_ledger)
+    assert keys >= {f"rating_{a}" for a in rated["article"]} | {"rating_rule", "ledger_ratings"}
+    assert keys <= set(glued), sorted(keys - set(glued))
+    for row in rated.itertuples(index=False):
+        assert glued[f"rating_{row.article}"]["application/papermill.record/text/plain"] == repr(row.rating)
+    for rating in ledger.RATINGS:  # no rating typed in the prose
+        assert not re.search(rf"(?<![\w`]){re.escape(rating)}(?![\w`])", re.sub(r"\{glue[^`]*`[^`]*`", "", text))
+    assert "_static/figures/fig-verdicts-by-article.png" in text
