@@ -34,6 +34,7 @@ DOWNLOAD_DIR = ROOT / "_static" / "ledger"
 DOWNLOADS = ("ledger.csv", "ledger.json")
 DATATABLES_VERSION = "3.1.5"
 NO_DISCREPANCY = "none (reproduced)"
+RATINGS_ID = "ratings-by-article"
 
 # (heading, ledger column or a derived one) in the order shown; FILTERS name the filterable ones
 COLUMNS = [("claim", "claim_id"), ("article", "article"), ("where", "location"), ("printed", "printed"),
@@ -172,10 +173,14 @@ def write_downloads(frame: pd.DataFrame, folder: Path = DOWNLOAD_DIR) -> dict[st
 
 
 def ratings_table(rated: pd.DataFrame):
-    """The ratings of :func:`companion.ledger.ratings` as the book's readable table (its HTML id
-    ``table-ratings``): one row per article, its counts of claims by verdict and its rating."""
+    """The ratings of :func:`companion.ledger.ratings` as the book's readable table (HTML, id
+    :data:`RATINGS_ID`): one row per article, its counts of claims by verdict and its rating."""
     from .tables import readable
     frame = rated.rename(columns={"share_reproduced": "share of checkable reproduced",
                                   "minor": "minor differences"})
-    return readable(frame, name="ratings", first=("article", "rating"),
-                    missing={"share of checkable reproduced": "no checkable claim"})
+    from IPython.display import HTML
+    table = readable(frame, name="ratings", first=("article", "rating"),
+                     missing={"share of checkable reproduced": "no checkable claim"})
+    # an unnumbered table: its id does not start with "table-", which the book keeps for numbered
+    # tables and figures (tests/test_published_book.py pairs such ids with caption numbers)
+    return HTML(table._repr_html_().replace('id="table-ratings"', f'id="{RATINGS_ID}"'))
