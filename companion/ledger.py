@@ -399,3 +399,101 @@ def discrepancy_types(frame: pd.DataFrame | None = None) -> pd.DataFrame:
             kind, why = hits.iloc[0]["type"], hits.iloc[0]["why"]
         rows.append({**row._asdict(), "type": kind, "why": why})
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------------
+# Permalinks: every claim has the anchor ``claim-<claim_id>`` on the ledger page.
+
+LEDGER_NOTEBOOK = "chapters/reproducibility/01_ledger.ipynb"
+LEDGER_PAGE = "chapters/reproducibility/01_ledger.html"
+_CLAIM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+
+
+def claim_anchor(claim_id: str) -> str:
+    """The HTML id of the claim's row on the ledger page: ``claim-<claim_id>``."""
+    if not isinstance(claim_id, str) or not _CLAIM_ID.fullmatch(claim_id):
+        raise ValueError(f"claim id {claim_id!r} cannot be an anchor (letters, digits and hyphens only)")
+    return f"claim-{claim_id}"
+
+
+def claim_href(claim_id: str, from_page: str) -> str:
+    """Relative URL of the claim on the ledger page, from the built page ``from_page`` (a path from
+    the book's root such as ``chapters/participation-uk-kz/03_text_claims.html``; a notebook path
+    ``.ipynb`` is read as its page)."""
+    import posixpath
+    page = str(from_page).replace(".ipynb", ".html")
+    target = posixpath.relpath(LEDGER_PAGE, posixpath.dirname(page) or ".")
+    return f"{target}#{claim_anchor(claim_id)}"
+
+
+def claim_url(claim_id: str) -> str:
+    """The claim's permalink: absolute when the book has a public address (``companion.release``),
+    else the path of the ledger page from the book's root, with the claim's anchor."""
+    from .release import publication
+    return publication().url(LEDGER_PAGE, claim_anchor(claim_id))
+
+
+def claim_citation(row) -> str:
+    """One line that cites a claim (a ledger row, as a dict or a named tuple): the article, where the
+    claim stands, its printed words, the verdict and the claim's permalink."""
+    from .articles import by_id
+    get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
+    return (f"{by_id(get('article')).authors}, {get('location')}: \u201c{get('printed')}\u201d \u2014 "
+            f"{get('verdict')}. Reproducible companion, claim {get('claim_id')}: {claim_url(get('claim_id'))}")
+
+
+# --------------------------------------------------------------------------------------------------
+# A rating per article on the data editors' replication scale.
+
+FULL, FULL_MINOR, PARTIAL, FAILED = "full", "full with minor issues", "partial", "failed"
+RATINGS = (FULL, FULL_MINOR, PARTIAL, FAILED)
+MINOR_DISCREPANCIES = ("typo or slip in the article",)  # types of discrepancy_types() that are minor
+FULL_MINOR_SHARE = 0.9   # least share of checkable claims reproduced for "full with minor issues"
+PARTIAL_SHARE = 0.5      # least share of checkable claims reproduced for "partial"
+
+RATING_RULE = (
+    "Each article is rated on the replication scale of journals' data editors from its ledger. A claim is "
+    "checkable when it is reproduced or differs (claims with no public source are left out of the share). "
+    f"The article's replication is \u201c{FULL}\u201d when every checkable claim is reproduced; \u201c{FULL_MINOR}\u201d "
+    f"when at least {FULL_MINOR_SHARE:.0%} of its checkable claims are reproduced and every one that differs is a "
+    f"minor discrepancy (of the kind: {', '.join(MINOR_DISCREPANCIES)}); \u201c{PARTIAL}\u201d when at least "
+    f"{PARTIAL_SHARE:.0%} of its checkable claims are reproduced; otherwise, or when no claim is checkable, "
+    f"\u201c{FAILED}\u201d.")
+
+
+def rate(reproduced: int, differs: int, minor: int) -> str:
+    """The rating of one article from its counts of reproduced and differing claims, ``minor`` of the
+    differing ones being minor discrepancies (see :data:`RATING_RULE`)."""
+    if min(reproduced, differs, minor) < 0 or minor > differs:
+        raise ValueError(f"impossible counts: reproduced={reproduced}, differs={differs}, minor={minor}")
+    checkable = reproduced + differs
+    if checkable == 0:
+        return FAILED
+    share = reproduced / checkable
+    if differs == 0:
+        return FULL
+    if share >= FULL_MINOR_SHARE and minor == differs:
+        return FULL_MINOR
+    if share >= PARTIAL_SHARE:
+        return PARTIAL
+    return FAILED
+
+
+def ratings(frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per article: its counts of claims by verdict, the checkable ones, the share of them
+    reproduced, the differing claims that are minor discrepancies, and the rating (:func:`rate`)."""
+    frame = ledger() if frame is None else frame
+    counts = summary(frame)
+    types = discrepancy_types(frame)
+    differing = types[types["verdict"] == DIFFERS] if len(types) else types
+    minor = (differing[differing["type"].isin(MINOR_DISCREPANCIES)].groupby("article").size()
+             if len(differing) else pd.Series(dtype=int))
+    rows = []
+    for article, row in counts.iterrows():
+        n_minor = int(minor.get(article, 0))
+        checkable = int(row[REPRODUCED] + row[DIFFERS])
+        rows.append({"article": article, REPRODUCED: int(row[REPRODUCED]), DIFFERS: int(row[DIFFERS]),
+                     NOT_CHECKABLE: int(row[NOT_CHECKABLE]), "checkable": checkable,
+                     "share_reproduced": precision.round_sig(row[REPRODUCED] / checkable) if checkable else None,
+                     "minor": n_minor, "rating": rate(int(row[REPRODUCED]), int(row[DIFFERS]), n_minor)})
+    return pd.DataFrame(rows)

@@ -529,3 +529,64 @@ def test_every_page_in_headless_chromium(html, tmp_path):
     assert not report, f"{len(report)} problem(s) in the browser:\n" + "\n".join(report)
     shots = sorted(p.name for p in SCREENSHOTS.glob("*.png"))
     assert "intro.png" in shots and any(s.startswith("chapters--") for s in shots), shots
+
+
+LEDGER_ROWS_JS = "document.querySelectorAll('#ledger-table tbody tr[id^=\"claim-\"]').length"
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs Debian's package)")
+def test_ledger_search_box_and_filters_narrow_the_rows(html, tmp_path):
+    """The ledger page's table (DataTables, shipped in _static/vendor): typing in its search box and
+    choosing a verdict in its filter leave fewer rows, and clearing them brings every claim back."""
+    page = "chapters/reproducibility/01_ledger.html"
+
+    async def run(ws_url: str, base: str) -> dict:
+        cdp = CDP()
+        await cdp.connect(ws_url)
+        try:
+            target = await cdp.send("Target.createTarget", {"url": "about:blank"})
+            session = (await cdp.send("Target.attachToTarget",
+                                      {"targetId": target["targetId"], "flatten": True}))["sessionId"]
+            for domain in ("Page", "Runtime", "Network", "Log"):
+                await cdp.send(f"{domain}.enable", {}, session)
+            events, problem = await open_page(cdp, session, urljoin(base, page))
+            assert not problem, problem
+
+            async def evaluate(expression):
+                result = await cdp.send("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session)
+                assert "exceptionDetails" not in result, result["exceptionDetails"]
+                return result["result"].get("value")
+
+            counts = {"all": await evaluate(LEDGER_ROWS_JS),
+                      "has search box": await evaluate("!!document.querySelector('.dt-search input')")}
+            await evaluate("document.querySelector('.dt-search input').focus()")
+            await cdp.send("Input.insertText", {"text": "T1a-akmola"}, session)  # as a reader types
+            await asyncio.sleep(0.5)
+            counts["searched"] = await evaluate(LEDGER_ROWS_JS)
+            await evaluate("(() => { const i = document.querySelector('.dt-search input'); i.select(); })()")
+            await cdp.send("Input.dispatchKeyEvent", {"type": "keyDown", "key": "Backspace", "code": "Backspace",
+                                                      "windowsVirtualKeyCode": 8}, session)
+            await cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": "Backspace", "code": "Backspace",
+                                                      "windowsVirtualKeyCode": 8}, session)
+            await asyncio.sleep(0.5)
+            counts["cleared"] = await evaluate(LEDGER_ROWS_JS)
+            await evaluate("(() => { const s = document.querySelector('.ledger-filters select[data-column=\"8\"]');"
+                           " s.value = 'differs'; s.dispatchEvent(new Event('change')); })()")
+            await asyncio.sleep(0.5)
+            counts["differs"] = await evaluate(LEDGER_ROWS_JS)
+            counts["problems"] = event_problems(cdp.events, base)
+            return counts
+        finally:
+            cdp.close()
+
+    import csv
+    claims = list(csv.DictReader((html / "_static" / "ledger" / "ledger.csv").open(encoding="utf-8")))
+    with serve(html) as (base, _requests), chromium(tmp_path / "profile") as ws_url:
+        counts = asyncio.run(asyncio.wait_for(run(ws_url, base), 120))
+    assert counts["has search box"], counts
+    assert counts["all"] == len(claims), counts
+    akmola = [c for c in claims if "T1a-akmola" in c["claim_id"]]
+    assert 0 < counts["searched"] == len(akmola) < counts["all"], counts
+    assert counts["cleared"] == counts["all"], counts
+    assert counts["differs"] == sum(c["verdict"] == "differs" for c in claims), counts
+    assert not counts["problems"], counts["problems"]
