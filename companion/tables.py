@@ -108,7 +108,7 @@ class ReadableTable:
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         legend = (f'<p class="readable-legend"><span class="differs-mark">{DIFFERS_MARK}</span> '
                   "marks a row that differs from what the article printed.</p>") if any(self.marked) else ""
-        return (f'<div class="readable-table-wrap"><table class="readable-table" id="table-{self.name}">'
+        return (f'<div class="readable-table-wrap"><table class="readable-table" id="readable-{self.name}">'
                 f"{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{legend}</div>")
 
     def __repr__(self) -> str:
@@ -135,7 +135,7 @@ def readable(frame: pd.DataFrame, *, name: str, labels: dict[str, str] | None = 
              differs=None, first=("verdict",), caption: str = "", links: dict | None = None) -> ReadableTable:
     """``frame`` as a :class:`ReadableTable` (see the module docstring).
 
-    name: a short id for the table (its HTML id, ``table-<name>``); labels: code name -> words
+    name: a short id for the table (its HTML id, ``readable-<name>``; "table-" ids are kept for numbered tables); labels: code name -> words
     (added to :data:`LABELS`); decimals: column -> decimals (default: what the column needs, at most
     4); missing: column -> text shown for a missing value (default "—"); differs: a boolean Series
     aligned with ``frame`` (or the name of a boolean column) marking rows that differ from the

@@ -62,7 +62,7 @@ STILL_SHOWS_MISSING = {
     "chapters/institutions-egov/02_egdi_timeline.html", "chapters/institutions-egov/03_freedom_house_kz.html",
     "chapters/institutions-egov/04_egdi_vs_freedom.html",
     "chapters/participation-uk-kz/01_table1a_kz_regions.html", "chapters/participation-uk-kz/03_text_claims.html",
-    "chapters/participation-uk-kz/07_evoting_timeline.html", "chapters/reproducibility/01_ledger.html",
+    "chapters/participation-uk-kz/07_evoting_timeline.html",
     "chapters/reproducibility/03_discrepancy_types.html",
 }
 
