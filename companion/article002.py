@@ -129,24 +129,24 @@ def kz_status(edition: int) -> str:
 CLOSED = "'closed, authoritarian' read as Freedom House's lowest status, Not Free (FH uses no such words)"
 
 
+def _status(edition: int, also: str = "", note: str = "", **kwargs) -> Recomputed:
+    """Kazakhstan's Freedom House status in ``edition`` (which covers the year before), as evidence
+    for a 'closed, authoritarian' claim; ``also`` adds to the reading."""
+    return Recomputed(kz_status(edition), FH_KEYS, NB_FREEDOM,
+                      note or f"edition {edition} = year under review {edition - 1}",
+                      vintage=f"FIW edition {edition} (year {edition - 1})", reading=CLOSED + also,
+                      read_as="Not Free", **kwargs)
+
+
 @recomputes("002-fh-status-kz-2005")
 def status_2005() -> list[Recomputed]:
-    return [Recomputed(kz_status(2006), FH_KEYS, NB_FREEDOM,
-                       "year under review 2005 = edition 2006", vintage="FIW edition 2006 (year 2005)",
-                       reading=CLOSED, read_as="Not Free"),
-            Recomputed(kz_status(2005), FH_KEYS, NB_FREEDOM,
-                       "edition 2005 = year under review 2004", vintage="FIW edition 2005 (year 2004)",
-                       reading=CLOSED + "; '2005' read as the edition", read_as="Not Free")]
+    return [_status(2006, note="year under review 2005 = edition 2006"),
+            _status(2005, "; '2005' read as the edition")]
 
 
 @recomputes("002-fh-status-kz-ed2021")
 def status_ed2021() -> list[Recomputed]:
-    return [Recomputed(kz_status(2021), FH_KEYS, NB_FREEDOM,
-                       "edition 2021 = year under review 2020", vintage="FIW edition 2021 (year 2020)",
-                       reading=CLOSED, read_as="Not Free"),
-            Recomputed(kz_status(2022), FH_KEYS, NB_FREEDOM,
-                       "edition 2022 = year under review 2021", vintage="FIW edition 2022 (year 2021)",
-                       reading=CLOSED + "; '2021' read as the year under review", read_as="Not Free", role=OTHER)]
+    return [_status(2021), _status(2022, "; '2021' read as the year under review", role=OTHER)]
 
 
 def fh_rank_by_total(edition: int, country: str = KZ_FH) -> dict:
