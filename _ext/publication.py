@@ -29,6 +29,7 @@ CITED_URL = re.compile(r"url = \{([^}]*)\}")
 
 def _publication():
     from companion.release import publication
+
     return publication()
 
 
@@ -37,16 +38,26 @@ def _configure(app, config):
     config.html_baseurl = f"{pub.base_url}/" if pub.base_url else ""
     config.version = config.release = pub.version
     # for the prose ({{ book_version }} in MyST): the how-to-cite page names the version and date
-    config.myst_substitutions = {**(config.myst_substitutions or {}), "book_version": pub.version,
-                                 "book_release_date": pub.date, "book_year": pub.date[:4]}
+    config.myst_substitutions = {
+        **(config.myst_substitutions or {}),
+        "book_version": pub.version,
+        "book_release_date": pub.date,
+        "book_year": pub.date[:4],
+    }
     options = dict(config.html_theme_options or {})
     footer = f"Version {pub.version}, released {pub.date}."
     if pub.base_url:
         footer += f' Permanent address: <a href="{pub.base_url}/">{pub.base_url}/</a>.'
     options["extra_footer"] = footer
     if pub.repository:
-        options.update(repository_url=pub.repository, repository_branch=pub.branch, path_to_docs="",
-                       use_repository_button=True, use_issues_button=False, use_edit_page_button=False)
+        options.update(
+            repository_url=pub.repository,
+            repository_branch=pub.branch,
+            path_to_docs="",
+            use_repository_button=True,
+            use_issues_button=False,
+            use_edit_page_button=False,
+        )
         launch = dict(options.get("launch_buttons") or {})
         launch.update(binderhub_url=BINDER, notebook_interface="jupyterlab")
         if pub.github:  # Colab opens notebooks from GitHub only
@@ -65,7 +76,8 @@ def _check_citations(app, doctree, docname):
                 raise ExtensionError(
                     f"{docname}: a figure citation reads {url!r}, but this build's address is "
                     f"{pub.base_url or '(none: local build)'!r}. The notebook outputs came from an execution "
-                    "cache filled under another address: delete _build/.jupyter_cache (make clean) and build again.")
+                    "cache filled under another address: delete _build/.jupyter_cache (make clean) and build again."
+                )
 
 
 def _finish(app, exception):
@@ -76,6 +88,7 @@ def _finish(app, exception):
     from pathlib import Path
 
     from companion.release import cff_text
+
     pub = _publication()
     for bib in sorted(Path(app.outdir, "_static", "figures").glob("fig-*.bib")):
         for url in CITED_URL.findall(bib.read_text(encoding="utf-8")):
@@ -84,7 +97,8 @@ def _finish(app, exception):
                 raise ExtensionError(
                     f"_static/figures/{bib.name} cites {url!r}, but this build's address is "
                     f"{pub.base_url or '(none: local build)'!r}: the figure files were exported under another "
-                    "address. Run `make clean` and build again.")
+                    "address. Run `make clean` and build again."
+                )
     Path(app.outdir, "CITATION.cff").write_text(cff_text(pub), encoding="utf-8")
 
 

@@ -58,23 +58,33 @@ def machine() -> list[tuple[str, str]]:
         kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
         memory = f"{kb / 2**20:.1f} GiB"
     from importlib.metadata import version
-    return [("CPU", f"{cpu}, {os.cpu_count()} logical cores"), ("memory", memory),
-            ("system", f"{platform.system()} {platform.release()}"),
-            ("Python", platform.python_version()),
-            ("jupyter-book", version("jupyter-book")), ("Sphinx", version("sphinx")),
-            ("load average at start", " ".join(f"{x:.2f}" for x in os.getloadavg())),
-            ("CPU speed now", f"{cpu_reference():.2f} s for a fixed pure-Python loop (best of 3; lower is "
-                              "faster): the same machine type varies from day to day, compare runs with it")]
+
+    return [
+        ("CPU", f"{cpu}, {os.cpu_count()} logical cores"),
+        ("memory", memory),
+        ("system", f"{platform.system()} {platform.release()}"),
+        ("Python", platform.python_version()),
+        ("jupyter-book", version("jupyter-book")),
+        ("Sphinx", version("sphinx")),
+        ("load average at start", " ".join(f"{x:.2f}" for x in os.getloadavg())),
+        (
+            "CPU speed now",
+            f"{cpu_reference():.2f} s for a fixed pure-Python loop (best of 3; lower is "
+            "faster): the same machine type varies from day to day, compare runs with it",
+        ),
+    ]
 
 
 def cpu_reference() -> float:
     """Seconds for 10 million additions in a Python loop, best of three: a yardstick for the speed
     the shared machine gives us today (the timings below scale with it)."""
+
     def loop() -> float:
         start, total = time.perf_counter(), 0
         for i in range(10_000_000):
             total += i
         return time.perf_counter() - start
+
     return min(loop() for _ in range(3))
 
 
@@ -121,10 +131,12 @@ class TreeMemory:
 def snapshot() -> tuple[Path, str]:
     """Unpack the committed book (git HEAD) into _build/bench/src; (folder, commit)."""
     src = OUT / "src"
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], check=True,
-                            capture_output=True, text=True).stdout.strip()
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", "HEAD"], check=True,
-                             capture_output=True).stdout
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", "HEAD"], check=True, capture_output=True
+    ).stdout
     src.mkdir(parents=True)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(src, filter="data")
@@ -133,8 +145,9 @@ def snapshot() -> tuple[Path, str]:
 
 def notebooks_of(src: Path) -> list[Path]:
     """The book's notebooks, as companion.notebooks.all_notebooks finds them, under ``src``."""
-    return sorted(p for folder in NOTEBOOK_DIRS for p in (src / folder).rglob("*.ipynb")
-                  if ".ipynb_checkpoints" not in p.parts)
+    return sorted(
+        p for folder in NOTEBOOK_DIRS for p in (src / folder).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+    )
 
 
 def run(cmd: list[str], *, measure_memory: bool = False) -> dict:
@@ -154,6 +167,7 @@ def run(cmd: list[str], *, measure_memory: bool = False) -> dict:
             result["max_rss"] = int(match.group(1)) * 1024
         else:  # no /usr/bin/time: the largest child process waited for so far (Linux: kilobytes)
             import resource
+
             result["max_rss"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     return result
 
@@ -164,30 +178,53 @@ def build(log: str) -> dict:
     ``jupyter-book build`` renders. Seconds and memory cover both steps."""
     cache = OUT / "book" / "_build" / ".jupyter_cache"
     prerun = run([sys.executable, "-m", "companion", "prerun", "--cache", str(cache)], measure_memory=True)
-    result = run([str(JB), "build", "--warningiserror", "--nitpick", "--keep-going",
-                  "--path-output", str(OUT / "book"), str(SRC)], measure_memory=True)
+    result = run(
+        [
+            str(JB),
+            "build",
+            "--warningiserror",
+            "--nitpick",
+            "--keep-going",
+            "--path-output",
+            str(OUT / "book"),
+            str(SRC),
+        ],
+        measure_memory=True,
+    )
     text = prerun["stderr"] + result["stdout"] + result["stderr"]
     (OUT / log).write_text(text, encoding="utf-8")
     executed = re.search(r"succeeded: (\d+)", prerun["stderr"])
     changed = re.search(r"updating environment: (?:\x1b\[[0-9;]*m)?(\d+) added, (\d+) changed", text)
     returncode = prerun["returncode"] or result["returncode"]
-    note = (f"{executed[1] if executed else '?'} notebooks executed in parallel ({prerun['seconds']:.1f} s), "
-            f"{len(re.findall('Executed notebook in', text))} by the build, "
-            f"{len(re.findall('Using cached notebook', text))} from cache"
-            + (f", {int(changed[1]) + int(changed[2])} pages read" if changed else "")
-            + ("" if returncode == 0 else f"; exit {returncode}, see _build/bench/{log}"))
+    note = (
+        f"{executed[1] if executed else '?'} notebooks executed in parallel ({prerun['seconds']:.1f} s), "
+        f"{len(re.findall('Executed notebook in', text))} by the build, "
+        f"{len(re.findall('Using cached notebook', text))} from cache"
+        + (f", {int(changed[1]) + int(changed[2])} pages read" if changed else "")
+        + ("" if returncode == 0 else f"; exit {returncode}, see _build/bench/{log}")
+    )
     peaks = [x for x in (prerun.get("tree_peak"), result.get("tree_peak")) if x is not None]
-    return {"seconds": prerun["seconds"] + result["seconds"], "returncode": returncode, "note": note,
-            "max_rss": max(prerun.get("max_rss") or 0, result.get("max_rss") or 0) or None,
-            "tree_peak": max(peaks) if peaks else None}
+    return {
+        "seconds": prerun["seconds"] + result["seconds"],
+        "returncode": returncode,
+        "note": note,
+        "max_rss": max(prerun.get("max_rss") or 0, result.get("max_rss") or 0) or None,
+        "tree_peak": max(peaks) if peaks else None,
+    }
 
 
 def execute_copy(nb, folder: Path) -> float:
     """Seconds to execute an in-memory notebook in a fresh kernel, working directory ``folder``
     (as `make execute`, nbval and jupyter-book run it); the kernel start is included."""
     start = time.perf_counter()
-    NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False, shutdown_kernel=SHUTDOWN,
-                   resources={"metadata": {"path": str(folder)}}).execute()
+    NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        record_timing=False,
+        shutdown_kernel=SHUTDOWN,
+        resources={"metadata": {"path": str(folder)}},
+    ).execute()
     return time.perf_counter() - start
 
 
@@ -218,15 +255,24 @@ def table(rows: list[tuple[str, str, str]], title: str) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     print(f"\n{title}")
     for row in rows:
-        print("  " + "  ".join(cell.ljust(w) if i != 1 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))).rstrip())
+        print(
+            "  "
+            + "  ".join(
+                cell.ljust(w) if i != 1 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))
+            ).rstrip()
+        )
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--make-test", action="store_true",
-                        help="also time the whole test suite (the command `make test` runs; several minutes)")
-    parser.add_argument("--worktree", action="store_true",
-                        help="measure the working tree in place instead of a snapshot of git HEAD")
+    parser.add_argument(
+        "--make-test",
+        action="store_true",
+        help="also time the whole test suite (the command `make test` runs; several minutes)",
+    )
+    parser.add_argument(
+        "--worktree", action="store_true", help="measure the working tree in place instead of a snapshot of git HEAD"
+    )
     args = parser.parse_args(argv)
     global SRC
     if not os.environ.get("COMPANION_DATA_MIRROR"):
@@ -246,8 +292,9 @@ def main(argv=None) -> int:
             print(f"fetching the data failed:\n{fetched['stderr'][-2000:]}", file=sys.stderr)
             return 1
     notebooks = notebooks_of(SRC)
-    print(f"Benchmark of the companion book, {what}, {len(notebooks)} notebooks, {time.strftime('%Y-%m-%d')}",
-          flush=True)
+    print(
+        f"Benchmark of the companion book, {what}, {len(notebooks)} notebooks, {time.strftime('%Y-%m-%d')}", flush=True
+    )
     for key, value in info:
         print(f"  {key}: {value}")
 
@@ -257,15 +304,44 @@ def main(argv=None) -> int:
     rebuild = build("rebuild.log")
 
     print("nbval suite ...", flush=True)
-    nbval = run([sys.executable, "-m", "pytest", "chapters", "about", "--nbval", "--nbval-current-env",
-                 "-p", "no:cacheprovider", "-q"])
+    nbval = run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "chapters",
+            "about",
+            "--nbval",
+            "--nbval-current-env",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+        ]
+    )
     summary = (nbval["stdout"].strip().splitlines() or ["?"])[-1].strip("= ")
 
     make_test = None
     if args.make_test:
         print("test suite (make test's command) ...", flush=True)
-        make_test = run([sys.executable, "-m", "pytest", "tests", "chapters", "about", "--nbval",
-                         "--nbval-current-env", "-p", "no:cacheprovider", "-q", "-n", "2", "--dist", "loadgroup"])
+        make_test = run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "tests",
+                "chapters",
+                "about",
+                "--nbval",
+                "--nbval-current-env",
+                "-p",
+                "no:cacheprovider",
+                "-q",
+                "-n",
+                "2",
+                "--dist",
+                "loadgroup",
+            ]
+        )
 
     print("kernel start-up and each notebook ...", flush=True)
     startup = kernel_startup()
@@ -278,24 +354,42 @@ def main(argv=None) -> int:
             per_notebook.append((path, None, type(exc).__name__))
 
     ratio = rebuild["seconds"] / clean["seconds"]
-    rows = [("measure", "value", "target / note"),
-            ("clean build (fresh dir, empty cache)", f"{clean['seconds']:.1f} s",
-             f"< {TARGET_CLEAN_S} s: {verdict(clean['seconds'] < TARGET_CLEAN_S)}"),
-            ("  what the clean build did", "", clean["note"]),
-            ("no-change rebuild (same dir)", f"{rebuild['seconds']:.1f} s", rebuild["note"]),
-            ("rebuild / clean build", f"{ratio:.3f}", f"<= {TARGET_RATIO:.2f}: {verdict(ratio <= TARGET_RATIO)}"),
-            ("nbval suite (chapters, about)", f"{nbval['seconds']:.1f} s", summary)]
+    rows = [
+        ("measure", "value", "target / note"),
+        (
+            "clean build (fresh dir, empty cache)",
+            f"{clean['seconds']:.1f} s",
+            f"< {TARGET_CLEAN_S} s: {verdict(clean['seconds'] < TARGET_CLEAN_S)}",
+        ),
+        ("  what the clean build did", "", clean["note"]),
+        ("no-change rebuild (same dir)", f"{rebuild['seconds']:.1f} s", rebuild["note"]),
+        ("rebuild / clean build", f"{ratio:.3f}", f"<= {TARGET_RATIO:.2f}: {verdict(ratio <= TARGET_RATIO)}"),
+        ("nbval suite (chapters, about)", f"{nbval['seconds']:.1f} s", summary),
+    ]
     if make_test:
-        rows.append(("test suite (make test, after install)", f"{make_test['seconds']:.1f} s",
-                     f"< {TARGET_TEST_S} s: {verdict(make_test['seconds'] < TARGET_TEST_S)}; "
-                     + (make_test["stdout"].strip().splitlines() or ["?"])[-1].strip("= ")))
+        rows.append(
+            (
+                "test suite (make test, after install)",
+                f"{make_test['seconds']:.1f} s",
+                f"< {TARGET_TEST_S} s: {verdict(make_test['seconds'] < TARGET_TEST_S)}; "
+                + (make_test["stdout"].strip().splitlines() or ["?"])[-1].strip("= "),
+            )
+        )
     else:
         rows.append(("test suite (make test)", "not run", f"target < {TARGET_TEST_S} s; time it with --make-test"))
-    rows += [("peak memory, clean build: largest process", mib(clean.get("max_rss")),
-              "/usr/bin/time -v" if TIME.is_file() else "getrusage(RUSAGE_CHILDREN)"),
-             ("peak memory, clean build: whole process tree", mib(clean.get("tree_peak")),
-              "sum of RSS of the executor (or jupyter-book) and its kernels, sampled every 0.2 s"),
-             ("kernel start-up (one-cell notebook, median of 3)", f"{startup:.2f} s", "")]
+    rows += [
+        (
+            "peak memory, clean build: largest process",
+            mib(clean.get("max_rss")),
+            "/usr/bin/time -v" if TIME.is_file() else "getrusage(RUSAGE_CHILDREN)",
+        ),
+        (
+            "peak memory, clean build: whole process tree",
+            mib(clean.get("tree_peak")),
+            "sum of RSS of the executor (or jupyter-book) and its kernels, sampled every 0.2 s",
+        ),
+        ("kernel start-up (one-cell notebook, median of 3)", f"{startup:.2f} s", ""),
+    ]
     table(rows, "Build and test")
 
     rows = [("notebook", "seconds", "kernel start-up share")]
@@ -309,11 +403,14 @@ def main(argv=None) -> int:
             rows.append((name, f"{seconds:.1f}", f"{100 * min(startup / seconds, 1):.0f} %"))
     done = [s for _, s, _ in per_notebook if s is not None]
     if done:
-        rows.append(("all notebooks, one after another", f"{total:.1f}",
-                     f"{100 * min(startup * len(done) / total, 1):.0f} %"))
+        rows.append(
+            ("all notebooks, one after another", f"{total:.1f}", f"{100 * min(startup * len(done) / total, 1):.0f} %")
+        )
     table(rows, "Each notebook executed in a fresh kernel (in-memory copy)")
-    print(f"\n  load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
-          f"(other processes on the machine slow every figure above)")
+    print(
+        f"\n  load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+        f"(other processes on the machine slow every figure above)"
+    )
     return 0
 
 

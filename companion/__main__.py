@@ -13,9 +13,9 @@ import argparse
 import os
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 INTERRUPTED = 130  # the shell's status for a command stopped by SIGINT
 
@@ -41,6 +41,7 @@ def _claims_arguments(parser):
 def _claims(args):
     from .articles import IDS
     from .ledger import ledger
+
     if args.article is not None and args.article not in IDS:
         raise CommandError(f"no article {args.article!r} in data/articles.yaml (articles: {', '.join(IDS)})")
     ledger(args.article).to_csv(sys.stdout, index=False, lineterminator="\n")
@@ -49,18 +50,25 @@ def _claims(args):
 # --- fetch ----------------------------------------------------------------------------------------
 def _fetch(args):
     from .sources import fetch_all
+
     for key, path in fetch_all().items():
         print(f"{key}\t{path}")
 
 
 # --- execute --------------------------------------------------------------------------------------
 def _execute_arguments(parser):
-    parser.add_argument("notebooks", nargs="*", type=Path, metavar="NOTEBOOK",
-                        help="notebook paths (.ipynb); none means every notebook of the book")
+    parser.add_argument(
+        "notebooks",
+        nargs="*",
+        type=Path,
+        metavar="NOTEBOOK",
+        help="notebook paths (.ipynb); none means every notebook of the book",
+    )
 
 
 def _execute(args):
     from .notebooks import execute
+
     for path in args.notebooks:  # all named notebooks are checked before any runs
         _existing_notebook(path)
     for path in args.notebooks or _book_notebooks():
@@ -70,11 +78,15 @@ def _execute(args):
 
 def _book_notebooks() -> list[Path]:
     from .notebooks import NOTEBOOK_DIRS, all_notebooks
+
     found = all_notebooks()
     if not found:
         from .checkout import BOOK_ROOT
-        raise CommandError(f"no notebooks under {', '.join(NOTEBOOK_DIRS)} in {BOOK_ROOT} (the package is "
-                           f"installed, not checked out?): name the notebooks to run")
+
+        raise CommandError(
+            f"no notebooks under {', '.join(NOTEBOOK_DIRS)} in {BOOK_ROOT} (the package is "
+            f"installed, not checked out?): name the notebooks to run"
+        )
     return found
 
 
@@ -87,35 +99,48 @@ def _existing_notebook(path: Path) -> None:
 
 # --- prerun ---------------------------------------------------------------------------------------
 def _prerun_arguments(parser):
-    parser.add_argument("--cache", type=Path, default=None,
-                        help="the execution cache folder (default: _build/.jupyter_cache in the book's root)")
-    parser.add_argument("--workers", type=int, default=None,
-                        help="notebooks executed at once (default: the number of CPU cores)")
-    parser.add_argument("notebooks", nargs="*", type=Path, metavar="NOTEBOOK",
-                        help="notebook paths (.ipynb); none means every notebook of the book")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="the execution cache folder (default: _build/.jupyter_cache in the book's root)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, help="notebooks executed at once (default: the number of CPU cores)"
+    )
+    parser.add_argument(
+        "notebooks",
+        nargs="*",
+        type=Path,
+        metavar="NOTEBOOK",
+        help="notebook paths (.ipynb); none means every notebook of the book",
+    )
 
 
 def _prerun(args):
     from .prerun import execute_into_cache
+
     for path in args.notebooks:
         _existing_notebook(path)
     from .checkout import BOOK_ROOT
+
     cache = args.cache or BOOK_ROOT / "_build" / ".jupyter_cache"
     outcome = execute_into_cache(cache, args.notebooks or _book_notebooks(), workers=args.workers)
     for kind, paths in outcome.items():
-        print(f"{kind}: {len(paths)}" + "".join(f"\n  {p}" for p in paths if kind != "succeeded"),
-              file=sys.stderr)
+        print(f"{kind}: {len(paths)}" + "".join(f"\n  {p}" for p in paths if kind != "succeeded"), file=sys.stderr)
 
 
 # --- exhibits -------------------------------------------------------------------------------------
 def _exhibits(args):
     from .exhibits import markdown
+
     print(markdown())
 
 
 # --- articles -------------------------------------------------------------------------------------
 def _articles(args):
     from .articles import markdown
+
     print(markdown())
 
 
@@ -130,14 +155,18 @@ def _new_article_arguments(parser):
 def _new_article(args):
     from .scaffold import ScaffoldError, new_article
     from .sources import ROOT
+
     try:
         written = new_article(args.id, args.title, args.slug, authors=args.authors)
     except ScaffoldError as exc:
         raise CommandError(str(exc)) from None
     for path in written:
         print(path.relative_to(ROOT))
-    print(f"next: make execute NB=chapters/{args.slug}/01_example_claim.ipynb, then make book; "
-          f"see about/adding-an-article.md", file=sys.stderr)
+    print(
+        f"next: make execute NB=chapters/{args.slug}/01_example_claim.ipynb, then make book; "
+        f"see about/adding-an-article.md",
+        file=sys.stderr,
+    )
 
 
 # --- pins -----------------------------------------------------------------------------------------
@@ -147,19 +176,24 @@ def _pins_arguments(parser):
 
 def _pins(args):
     from .sources import source
+
     pairs = ",\n    ".join(f"{key}={source(key).sha256!r}" for key in args.keys)
     print(f"sources.require(\n    {pairs},\n)")
 
 
 # --- environment ----------------------------------------------------------------------------------
 def _environment_arguments(parser):
-    parser.add_argument("--write", action="store_true",
-                        help="write this machine's environment as the record (about/computing-environment.json)")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="write this machine's environment as the record (about/computing-environment.json)",
+    )
     parser.add_argument("--json", action="store_true", help="print the environment as JSON")
 
 
 def _environment(args):
     from .environment import run
+
     run(args)
 
 
@@ -168,52 +202,70 @@ COMMANDS: dict[str, Command] = {
         "print every claim with its verdict as CSV",
         "Print the ledger (every numeric claim of the three articles with its recomputed value, "
         "verdict and tolerance) as CSV on stdout, computed from the raw data without running any notebook.",
-        _claims_arguments, _claims),
+        _claims_arguments,
+        _claims,
+    ),
     "fetch": Command(
         "fetch and verify every raw data file",
         "Fetch every raw file declared in data/sources.yaml (from its pinned URL, or from the folder "
         "named by $COMPANION_DATA_MIRROR), check its sha256 and print KEY<tab>local path.",
-        _no_arguments, _fetch),
+        _no_arguments,
+        _fetch,
+    ),
     "execute": Command(
         "execute notebooks in place (refresh their stored outputs)",
         "Execute notebooks in place, each in a fresh kernel with its folder as working directory, "
         "and store their outputs (no timing metadata). Stops at the first cell error.",
-        _execute_arguments, _execute),
+        _execute_arguments,
+        _execute,
+    ),
     "prerun": Command(
         "execute, in parallel, the notebooks the execution cache lacks",
         "Execute, in parallel, the notebooks whose code jupyter-book's execution cache does not hold "
         "and store the results in that cache (make book runs this before building). A notebook that "
         "fails is listed and not cached: the build runs it again and shows the error.",
-        _prerun_arguments, _prerun),
+        _prerun_arguments,
+        _prerun,
+    ),
     "exhibits": Command(
         "print the list of tables and figures as Markdown",
         "Print the book's tables and figures, with their notebooks and raw files, as a Markdown table "
         "(the one in README.md).",
-        _no_arguments, _exhibits),
+        _no_arguments,
+        _exhibits,
+    ),
     "articles": Command(
         "print the table of articles as Markdown",
         "Print the articles of the registry (data/articles.yaml) with their references and chapter "
         "folders as a Markdown table (the one in README.md).",
-        _no_arguments, _articles),
+        _no_arguments,
+        _articles,
+    ),
     "new-article": Command(
         "write the files of a new article's chapter",
         "Add an article to the book: its declaration in data/articles.yaml, its module "
         "companion/articleID.py with one example claim computed from data the book has, the claim's "
         "row in data/published/claims.csv, chapters/SLUG/ with index.md and one example notebook, its "
         "references.bib entry and its _toc.yml chapter. Refuses an id or slug that exists.",
-        _new_article_arguments, _new_article),
+        _new_article_arguments,
+        _new_article,
+    ),
     "pins": Command(
         "print the sources.require(...) line pinning data keys",
         "Print the sources.require(...) line that pins the given data keys by their declared sha256, "
         "to paste into a notebook after an intended change of a data file.",
-        _pins_arguments, _pins),
+        _pins_arguments,
+        _pins,
+    ),
     "environment": Command(
         "describe the computing environment, compare it with the record",
         "Print this machine's computing environment (Python, pinned packages, BLAS library and the "
         "kernel it chose, numpy's SIMD extensions, OS, CPU) and what differs from the record of the "
         "environment that produced the stored notebook outputs (about/computing-environment.json). "
         "--write makes this machine's environment the record (make execute does this).",
-        _environment_arguments, _environment),
+        _environment_arguments,
+        _environment,
+    ),
 }
 
 
@@ -222,8 +274,11 @@ class CommandError(Exception):
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m companion", description=__doc__.split("\n\n")[0],
-                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    top = argparse.ArgumentParser(
+        prog="python -m companion",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, command in COMMANDS.items():
         command.arguments(sub.add_parser(name, help=command.summary, description=command.description))
@@ -232,9 +287,11 @@ def parser() -> argparse.ArgumentParser:
 
 def _expected(exc: BaseException) -> bool:
     from .checkout import CheckoutError
+
     if isinstance(exc, (CommandError, CheckoutError, FileNotFoundError)):
         return True
     from .sources import DataFileError, UnknownKeyError  # imported fine, since the command got this far
+
     return isinstance(exc, (DataFileError, UnknownKeyError))
 
 

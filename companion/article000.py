@@ -8,16 +8,21 @@ import numpy as np
 import pandas as pd
 
 from . import kazstat, ons, published, schemas
-from .ledger import LIKELY, OTHER, Recomputed, not_checkable, recomputes, recomputes_table
+from .ledger import OTHER, Recomputed, not_checkable, recomputes, recomputes_table
 from .precision import rounded
 
 CHAPTER = "chapters/participation-uk-kz"
 TABLE1A_NOTEBOOK = f"{CHAPTER}/01_table1a_kz_regions.ipynb"
 
 
-@recomputes_table("table1a_kz_regions", sources=("kz_sdg_17_8_1", "kz_ref_area_en"),
-                  notebook=TABLE1A_NOTEBOOK, tolerance=0.05, vintage="national SDG platform, October 2024",
-                  note="printed to one decimal; tolerance is half of the last printed digit")
+@recomputes_table(
+    "table1a_kz_regions",
+    sources=("kz_sdg_17_8_1", "kz_ref_area_en"),
+    notebook=TABLE1A_NOTEBOOK,
+    tolerance=0.05,
+    vintage="national SDG platform, October 2024",
+    note="printed to one decimal; tolerance is half of the last printed digit",
+)
 def table1a():
     return kazstat.table1a()
 
@@ -34,8 +39,6 @@ def kz_share_2020() -> Recomputed:
 
 # --------------------------------------------------------------------------------------------------
 # Table 1 b) (UK regions) and the claims of the text.
-
-
 
 
 TABLE1B_NOTEBOOK = f"{CHAPTER}/02_table1b_uk_regions.ipynb"
@@ -60,19 +63,26 @@ def table1b() -> pd.DataFrame:
     sdg = ons.sdg_internet_share().rename(columns={"share": "sdg"})
     rows = printed[["row", "area_printed", "year"]].copy()
     rows["area"] = rows["area_printed"].where(rows["area_printed"] != UK_WHOLE_COUNTRY, ons.UK)
-    rows = rows.merge(regions.rename(columns={"share": "recomputed"}), on=["area", "year"], how="left",
-                      validate="1:1")
+    rows = rows.merge(regions.rename(columns={"share": "recomputed"}), on=["area", "year"], how="left", validate="1:1")
     rows = rows.merge(sdg, on=["area", "year"], how="left", validate="1:1")
-    return rows[["row", "area_printed", "area_code", "year", "recomputed", "sdg"]].sort_values(
-        ["row", "year"]).reset_index(drop=True)
+    return (
+        rows[["row", "area_printed", "area_code", "year", "recomputed", "sdg"]]
+        .sort_values(["row", "year"])
+        .reset_index(drop=True)
+    )
 
 
-@recomputes_table("table1b_uk_regions", sources=ONS_KEYS, notebook=TABLE1B_NOTEBOOK, tolerance=0.05,
-                  vintage="ONS Internet users, UK: 2020 (6 April 2021)",
-                  note="printed to one decimal; tolerance is half of the last printed digit; recomputed from "
-                       "ONS table 5B (used in the last 3 months). The whole-country 2020 cell is printed 91.2 "
-                       "where ONS publishes 92.1 (tables 1B and 5B, and the SDG 17.8.1 CSV): likely two digits "
-                       "transposed; the article's own text gives 92 % (claim 000-uk-share-2020)")
+@recomputes_table(
+    "table1b_uk_regions",
+    sources=ONS_KEYS,
+    notebook=TABLE1B_NOTEBOOK,
+    tolerance=0.05,
+    vintage="ONS Internet users, UK: 2020 (6 April 2021)",
+    note="printed to one decimal; tolerance is half of the last printed digit; recomputed from "
+    "ONS table 5B (used in the last 3 months). The whole-country 2020 cell is printed 91.2 "
+    "where ONS publishes 92.1 (tables 1B and 5B, and the SDG 17.8.1 CSV): likely two digits "
+    "transposed; the article's own text gives 92 % (claim 000-uk-share-2020)",
+)
 def _table1b_ledger():
     return table1b()
 
@@ -151,11 +161,22 @@ def kz_change(start: int = 2019, end: int = 2020) -> dict[str, float]:
 def kz_increase() -> list[Recomputed]:
     """'4 % higher': two readings the words allow, both of the source the article cites."""
     change = kz_change()
-    return [Recomputed(change["points"], ("kz_sdg_17_8_1",), CLAIMS_NOTEBOOK,
-                       "88.2 - 84.2 = 4.0 percentage points", reading="a rise of 4 percentage points"),
-            Recomputed(change["percent"], ("kz_sdg_17_8_1",), CLAIMS_NOTEBOOK,
-                       "(88.2 - 84.2) / 84.2: a relative rise of about 5 %",
-                       reading="a relative rise of 4 % (per cent of the 2019 share)")]
+    return [
+        Recomputed(
+            change["points"],
+            ("kz_sdg_17_8_1",),
+            CLAIMS_NOTEBOOK,
+            "88.2 - 84.2 = 4.0 percentage points",
+            reading="a rise of 4 percentage points",
+        ),
+        Recomputed(
+            change["percent"],
+            ("kz_sdg_17_8_1",),
+            CLAIMS_NOTEBOOK,
+            "(88.2 - 84.2) / 84.2: a relative rise of about 5 %",
+            reading="a relative rise of 4 % (per cent of the 2019 share)",
+        ),
+    ]
 
 
 def kz_growth_years(first: int = 2011, last: int = 2020) -> pd.DataFrame:
@@ -184,10 +205,14 @@ def kz_growing() -> Recomputed:
     frame = kz_growth_years()
     spans = frame.groupby("country")["year"].agg(["min", "max"])
     span_text = "; ".join(f"{c} {r['min']}-{r['max']}" for c, r in spans.iterrows())
-    return Recomputed(_growth_verdict(frame), ("kz_sdg_17_8_1",) + ONS_KEYS, CLAIMS_NOTEBOOK,
-                      f"year-on-year changes of the national share ({span_text}; the UK from ONS table 1B, "
-                      f"all adults, used in the last 3 months)",
-                      reading="a rise in every year of both series up to 2020, the latest year the article shows")
+    return Recomputed(
+        _growth_verdict(frame),
+        ("kz_sdg_17_8_1",) + ONS_KEYS,
+        CLAIMS_NOTEBOOK,
+        f"year-on-year changes of the national share ({span_text}; the UK from ONS table 1B, "
+        f"all adults, used in the last 3 months)",
+        reading="a rise in every year of both series up to 2020, the latest year the article shows",
+    )
 
 
 UK_RECENT_YEARS = (2017, 2020)
@@ -197,22 +222,43 @@ UK_RECENT_YEARS = (2017, 2020)
 def uk_16_44_changes() -> Recomputed:
     first, last = UK_RECENT_YEARS
     shares = [uk_16_44_share(y) for y in range(first, last + 1)]
-    return Recomputed(max(shares) - min(shares), ONS_KEYS, CLAIMS_NOTEBOOK,
-                      f"16-44 share (bands 16-24, 25-34, 35-44 weighted by size) ranges from {min(shares):.1f} to "
-                      f"{max(shares):.1f} % over {first}-{last}",
-                      reading=f"'minor changes in recent years' read as a range of at most 2 points over {first}-{last}",
-                      read_as=1.0, tolerance=1.0)
+    return Recomputed(
+        max(shares) - min(shares),
+        ONS_KEYS,
+        CLAIMS_NOTEBOOK,
+        f"16-44 share (bands 16-24, 25-34, 35-44 weighted by size) ranges from {min(shares):.1f} to "
+        f"{max(shares):.1f} % over {first}-{last}",
+        reading=f"'minor changes in recent years' read as a range of at most 2 points over {first}-{last}",
+        read_as=1.0,
+        tolerance=1.0,
+    )
 
 
 @recomputes("000-uk-75plus-doubled")
 def uk_75_doubled() -> list[Recomputed]:
     old, new = uk_adults("75+", ons.RECENT, 2013), uk_adults("75+", ons.RECENT, 2020)
     note = f"ONS table 1B, age 75+: {old:.1f} % in 2013, {new:.1f} % in 2020"
-    return [Recomputed(new / old, ONS_KEYS, CLAIMS_NOTEBOOK, note,
-                       reading="'almost doubled' read as a ratio from 1.75 to 2", read_as=1.875, tolerance=0.125),
-            Recomputed(new / old, ONS_KEYS, CLAIMS_NOTEBOOK, note,
-                       reading="'almost doubled' read as a ratio from 1.5 to 2", read_as=1.75, tolerance=0.25,
-                       role=OTHER)]
+    return [
+        Recomputed(
+            new / old,
+            ONS_KEYS,
+            CLAIMS_NOTEBOOK,
+            note,
+            reading="'almost doubled' read as a ratio from 1.75 to 2",
+            read_as=1.875,
+            tolerance=0.125,
+        ),
+        Recomputed(
+            new / old,
+            ONS_KEYS,
+            CLAIMS_NOTEBOOK,
+            note,
+            reading="'almost doubled' read as a ratio from 1.5 to 2",
+            read_as=1.75,
+            tolerance=0.25,
+            role=OTHER,
+        ),
+    ]
 
 
 def kz_ranking(year: int = 2020) -> pd.DataFrame:
@@ -223,8 +269,11 @@ def kz_ranking(year: int = 2020) -> pd.DataFrame:
     table = kazstat.table1a()
     rows = table[(table["year"] == year) & (table["area_code"] != kazstat.NATIONAL)].dropna(subset=["recomputed"])
     ranked = rows.assign(rank=rows["recomputed"].rank(ascending=False, method="min").astype(int))
-    return (ranked.rename(columns={"recomputed": "share"})[["rank", "area_printed", "share"]]
-            .sort_values(["rank", "area_printed"]).reset_index(drop=True))
+    return (
+        ranked.rename(columns={"recomputed": "share"})[["rank", "area_printed", "share"]]
+        .sort_values(["rank", "area_printed"])
+        .reset_index(drop=True)
+    )
 
 
 def kz_leaders(year: int = 2020, n: int = 4) -> str:
@@ -252,42 +301,74 @@ LEADERS_AS_PRINTED = "Almaty, Nur-Sultan; Karagandy, Pavlodar"
 def kz_leaders_2020() -> list[Recomputed]:
     ranking = kz_ranking(2020).set_index("area_printed")
     keys = ("kz_sdg_17_8_1", "kz_ref_area_en")
-    shares = "; ".join(f"{a} {ranking.loc[a, 'share']:.1f}" for a in
-                       ("Nur-Sultan city", "Almaty city", "Karagandy region", "Pavlodar region", "Turkestan region"))
-    return [Recomputed(kz_leaders_by_kind(2020), keys, CLAIMS_NOTEBOOK,
-                       f"the text names two cities and two regions; 2020 shares: {shares}",
-                       reading="the two leading cities and the two leading regions (as the sentence is built)",
-                       read_as=LEADERS_AS_PRINTED),
-            Recomputed(kz_leaders(2020), keys, CLAIMS_NOTEBOOK,
-                       f"all areas ranked together, Turkestan region ({ranking.loc['Turkestan region', 'share']:.1f}, "
-                       f"rank {ranking.loc['Turkestan region', 'rank']}) passes Almaty city "
-                       f"({ranking.loc['Almaty city', 'share']:.1f}, rank {ranking.loc['Almaty city', 'rank']})",
-                       reading="the four leading areas of any kind",
-                       read_as="Almaty city; Karagandy region; Nur-Sultan city; Pavlodar region", role=OTHER)]
+    shares = "; ".join(
+        f"{a} {ranking.loc[a, 'share']:.1f}"
+        for a in ("Nur-Sultan city", "Almaty city", "Karagandy region", "Pavlodar region", "Turkestan region")
+    )
+    return [
+        Recomputed(
+            kz_leaders_by_kind(2020),
+            keys,
+            CLAIMS_NOTEBOOK,
+            f"the text names two cities and two regions; 2020 shares: {shares}",
+            reading="the two leading cities and the two leading regions (as the sentence is built)",
+            read_as=LEADERS_AS_PRINTED,
+        ),
+        Recomputed(
+            kz_leaders(2020),
+            keys,
+            CLAIMS_NOTEBOOK,
+            f"all areas ranked together, Turkestan region ({ranking.loc['Turkestan region', 'share']:.1f}, "
+            f"rank {ranking.loc['Turkestan region', 'rank']}) passes Almaty city "
+            f"({ranking.loc['Almaty city', 'share']:.1f}, rank {ranking.loc['Almaty city', 'rank']})",
+            reading="the four leading areas of any kind",
+            read_as="Almaty city; Karagandy region; Nur-Sultan city; Pavlodar region",
+            role=OTHER,
+        ),
+    ]
 
 
-NO_EVOTING_SOURCE = ("no public dataset in data/sources.yaml records e-voting pilots or election-law dates; "
-                     "the date is shown in the timeline as stated in the article")
-NO_SOCIAL_SOURCE = ("no public data on tweets, retweets or followers in data/sources.yaml (the counts come "
-                    "from a study the article does not cite by number)")
+NO_EVOTING_SOURCE = (
+    "no public dataset in data/sources.yaml records e-voting pilots or election-law dates; "
+    "the date is shown in the timeline as stated in the article"
+)
+NO_SOCIAL_SOURCE = (
+    "no public data on tweets, retweets or followers in data/sources.yaml (the counts come "
+    "from a study the article does not cite by number)"
+)
 
 
 def _register_not_checkable(claim_id: str, reason: str, notebook: str) -> None:
     recomputes(claim_id)(lambda: not_checkable(reason, notebook))
 
 
-for _claim in ("000-evoting-uk-first-pilots", "000-evoting-uk-remote", "000-evoting-uk-last-pilots",
-               "000-evoting-uk-optical-scan", "000-evoting-kz-law", "000-evoting-kz-sailau"):
+for _claim in (
+    "000-evoting-uk-first-pilots",
+    "000-evoting-uk-remote",
+    "000-evoting-uk-last-pilots",
+    "000-evoting-uk-optical-scan",
+    "000-evoting-kz-law",
+    "000-evoting-kz-sailau",
+):
     _register_not_checkable(_claim, NO_EVOTING_SOURCE, TIMELINE_NOTEBOOK)
-_register_not_checkable("000-covid-eparticipation-2020",
-                        "the article names no measure of electronic participation and cites no source for the "
-                        "rise; no data file among our sources measures it year by year", CLAIMS_NOTEBOOK)
-_register_not_checkable("000-evoting-id-voters",
-                        "a hypothetical requirement quoted from the literature, not a statistic; no source to "
-                        "recompute it from", CLAIMS_NOTEBOOK)
-for _claim in ("000-social-izzard-retweets", "000-social-robertsonsteff-tweets",
-               "000-social-robertsonsteff-retweets", "000-social-robertsonsteff-followers",
-               "000-social-izzard-followers"):
+_register_not_checkable(
+    "000-covid-eparticipation-2020",
+    "the article names no measure of electronic participation and cites no source for the "
+    "rise; no data file among our sources measures it year by year",
+    CLAIMS_NOTEBOOK,
+)
+_register_not_checkable(
+    "000-evoting-id-voters",
+    "a hypothetical requirement quoted from the literature, not a statistic; no source to recompute it from",
+    CLAIMS_NOTEBOOK,
+)
+for _claim in (
+    "000-social-izzard-retweets",
+    "000-social-robertsonsteff-tweets",
+    "000-social-robertsonsteff-retweets",
+    "000-social-robertsonsteff-followers",
+    "000-social-izzard-followers",
+):
     _register_not_checkable(_claim, NO_SOCIAL_SOURCE, CLAIMS_NOTEBOOK)
 
 
@@ -297,11 +378,14 @@ def evoting_milestones() -> pd.DataFrame:
     frame = schemas.check(frame, schemas.EVOTING_MILESTONES, "evoting_milestones_000")
     if not (frame["basis"] == "as stated in the article").all():
         raise ValueError("every e-voting milestone must be marked 'as stated in the article'")
-    return frame.sort_values(["start_year", "start_month", "country", "event"], na_position="first").reset_index(drop=True)
+    return frame.sort_values(["start_year", "start_month", "country", "event"], na_position="first").reset_index(
+        drop=True
+    )
 
 
 # --------------------------------------------------------------------------------------------------
 # The long run and convergence.
+
 
 def long_run() -> pd.DataFrame:
     """Both countries' national and regional shares: Kazakhstan 2011-2023, UK 2013-2020 (SDG files).
@@ -309,15 +393,29 @@ def long_run() -> pd.DataFrame:
     Columns: country, level ("national" or "area"), area, year, share.
     """
     kz = kazstat.internet_share()
-    kz = pd.DataFrame({"country": "Kazakhstan",
-                       "level": np.where(kz["area_code"] == kazstat.NATIONAL, "national", "area"),
-                       "area": kz["area"], "year": kz["year"], "share": kz["share"]})
+    kz = pd.DataFrame(
+        {
+            "country": "Kazakhstan",
+            "level": np.where(kz["area_code"] == kazstat.NATIONAL, "national", "area"),
+            "area": kz["area"],
+            "year": kz["year"],
+            "share": kz["share"],
+        }
+    )
     uk = ons.sdg_internet_share()
     uk = uk[uk["year"] >= 2013]
-    uk = pd.DataFrame({"country": "United Kingdom", "level": np.where(uk["area"] == ons.UK, "national", "area"),
-                       "area": uk["area"].replace({ons.UK: "United Kingdom (whole country)"}),
-                       "year": uk["year"], "share": uk["share"]})
-    return pd.concat([kz, uk], ignore_index=True).sort_values(["country", "level", "area", "year"]).reset_index(drop=True)
+    uk = pd.DataFrame(
+        {
+            "country": "United Kingdom",
+            "level": np.where(uk["area"] == ons.UK, "national", "area"),
+            "area": uk["area"].replace({ons.UK: "United Kingdom (whole country)"}),
+            "year": uk["year"],
+            "share": uk["share"],
+        }
+    )
+    return (
+        pd.concat([kz, uk], ignore_index=True).sort_values(["country", "level", "area", "year"]).reset_index(drop=True)
+    )
 
 
 def kz_areas_wide() -> pd.DataFrame:
@@ -331,8 +429,8 @@ def kz_areas_wide() -> pd.DataFrame:
 class Beta:
     start: int
     end: int
-    data: pd.DataFrame          # area_code, start_share, change
-    fit: object                 # statsmodels OLS results
+    data: pd.DataFrame  # area_code, start_share, change
+    fit: object  # statsmodels OLS results
 
     @property
     def n(self) -> int:
@@ -341,8 +439,17 @@ class Beta:
     def coefficients(self) -> pd.DataFrame:
         """Intercept and slope with standard errors and 95 % confidence intervals."""
         ci = self.fit.conf_int(alpha=0.05)
-        return rounded(pd.DataFrame({"estimate": self.fit.params, "std_error": self.fit.bse,
-                                     "ci_low": ci[0], "ci_high": ci[1], "p_value": self.fit.pvalues}).rename_axis("term"))
+        return rounded(
+            pd.DataFrame(
+                {
+                    "estimate": self.fit.params,
+                    "std_error": self.fit.bse,
+                    "ci_low": ci[0],
+                    "ci_high": ci[1],
+                    "p_value": self.fit.pvalues,
+                }
+            ).rename_axis("term")
+        )
 
     def band(self, points: int = 50) -> pd.DataFrame:
         """Fitted line and 95 % confidence band for the mean change over the observed range."""
@@ -350,9 +457,16 @@ class Beta:
 
         grid = np.linspace(self.data["start_share"].min(), self.data["start_share"].max(), points)
         pred = self.fit.get_prediction(add_constant(grid, has_constant="add")).summary_frame(alpha=0.05)
-        return rounded(pd.DataFrame({"start_share": grid, "fitted": pred["mean"].to_numpy(),
-                                     "ci_low": pred["mean_ci_lower"].to_numpy(),
-                                     "ci_high": pred["mean_ci_upper"].to_numpy()}))
+        return rounded(
+            pd.DataFrame(
+                {
+                    "start_share": grid,
+                    "fitted": pred["mean"].to_numpy(),
+                    "ci_low": pred["mean_ci_lower"].to_numpy(),
+                    "ci_high": pred["mean_ci_upper"].to_numpy(),
+                }
+            )
+        )
 
 
 def beta_convergence(start: int, end: int) -> Beta:
@@ -364,8 +478,17 @@ def beta_convergence(start: int, end: int) -> Beta:
     from statsmodels.tools.tools import add_constant
 
     wide = kz_areas_wide()[[start, end]].dropna()
-    data = pd.DataFrame({"area_code": wide.index, "start_share": wide[start].to_numpy(),
-                         "change": (wide[end] - wide[start]).to_numpy()}).sort_values("area_code").reset_index(drop=True)
+    data = (
+        pd.DataFrame(
+            {
+                "area_code": wide.index,
+                "start_share": wide[start].to_numpy(),
+                "change": (wide[end] - wide[start]).to_numpy(),
+            }
+        )
+        .sort_values("area_code")
+        .reset_index(drop=True)
+    )
     data = rounded(data)
     fit = OLS(data["change"], add_constant(data["start_share"])).fit()  # on the shares as published (one decimal)
     return Beta(start, end, data, fit)
@@ -378,7 +501,10 @@ def sigma_convergence() -> pd.DataFrame:
     """
     frame = long_run()
     areas = frame[frame["level"] == "area"]
-    out = (areas.groupby(["country", "year"])["share"]
-           .agg(n="count", mean="mean", sd=lambda s: float(np.std(s, ddof=1))).reset_index())
+    out = (
+        areas.groupby(["country", "year"])["share"]
+        .agg(n="count", mean="mean", sd=lambda s: float(np.std(s, ddof=1)))
+        .reset_index()
+    )
     out["cv"] = 100 * out["sd"] / out["mean"]
     return rounded(out.sort_values(["country", "year"]).reset_index(drop=True))

@@ -12,15 +12,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import egov, freedomhouse, published, ti
-from . import ledger
+from . import egov, freedomhouse, ledger, published, ti
 from .ledger import OTHER, Recomputed, not_checkable, recomputes
 from .precision import rounded
+
 
 def claims_table(claim_ids=None) -> pd.DataFrame:
     """This article's text claims (or the ones named), published beside recomputed with the verdict:
     the ledger's own rows, computed only for the claims asked for."""
     return ledger.text_claims(claim_ids, prefix="002-").sort_values("claim_id").reset_index(drop=True)
+
 
 CHAPTER = "chapters/institutions-egov"
 NB_RANKS = f"{CHAPTER}/01_egdi_ranks.ipynb"
@@ -37,6 +38,7 @@ UK_FH = "United Kingdom"
 
 
 # --- UN E-Government Survey ranks -------------------------------------------------------------------
+
 
 def kz_rank(year: int) -> int:
     frame = egov.edition(year)
@@ -62,12 +64,26 @@ def rank_2020() -> Recomputed:
 def ranked_2005() -> list[Recomputed]:
     missing = ", ".join(unranked(2005))
     listed = len(egov.edition(2005))
-    return [Recomputed(egov.ranked_count(2005), ("egov_2005",), NB_RANKS,
-                       f"the 2005 file lists {listed} countries (today's UN members) but ranks only those with a "
-                       f"rank; {missing} carry none (not UN members in 2005), so the edition ranked fewer than 193",
-                       vintage="UN E-Government Survey 2005", reading="countries ranked in 2005"),
-            Recomputed(listed, ("egov_2005",), NB_RANKS, "the file's rows, ranked or not",
-                       vintage="UN E-Government Survey 2005", reading="countries listed in the file", role=OTHER)]
+    return [
+        Recomputed(
+            egov.ranked_count(2005),
+            ("egov_2005",),
+            NB_RANKS,
+            f"the 2005 file lists {listed} countries (today's UN members) but ranks only those with a "
+            f"rank; {missing} carry none (not UN members in 2005), so the edition ranked fewer than 193",
+            vintage="UN E-Government Survey 2005",
+            reading="countries ranked in 2005",
+        ),
+        Recomputed(
+            listed,
+            ("egov_2005",),
+            NB_RANKS,
+            "the file's rows, ranked or not",
+            vintage="UN E-Government Survey 2005",
+            reading="countries listed in the file",
+            role=OTHER,
+        ),
+    ]
 
 
 @recomputes("002-egdi-countries-ranked-2020")
@@ -82,14 +98,24 @@ def regional_ranks_kz(year: int = 2020) -> pd.DataFrame:
         ranking = egov.regional_ranking(year, grouping)
         kz = ranking[ranking["country"] == egov.KAZAKHSTAN].iloc[0]
         ahead = ranking.loc[ranking["regional_rank"] < kz["regional_rank"], "country"].tolist()
-        rows.append({"grouping": grouping, "countries": len(ranking), "kz_rank": int(kz["regional_rank"]),
-                     "ranked_ahead_of_kz": ", ".join(ahead),
-                     "used_for_verdict": grouping in (egov.VERDICT_GROUPING, "UN M49 Central Asia")})
+        rows.append(
+            {
+                "grouping": grouping,
+                "countries": len(ranking),
+                "kz_rank": int(kz["regional_rank"]),
+                "ranked_ahead_of_kz": ", ".join(ahead),
+                "used_for_verdict": grouping in (egov.VERDICT_GROUPING, "UN M49 Central Asia"),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-ASIAN_READINGS = {"UN M49 Asia (with Cyprus)": ledger.CITED, "UN M49 Asia without Cyprus": ledger.CITED,
-                  "Asia and Oceania (with Cyprus)": OTHER, "Asia and Oceania without Cyprus": OTHER}
+ASIAN_READINGS = {
+    "UN M49 Asia (with Cyprus)": ledger.CITED,
+    "UN M49 Asia without Cyprus": ledger.CITED,
+    "Asia and Oceania (with Cyprus)": OTHER,
+    "Asia and Oceania without Cyprus": OTHER,
+}
 
 
 @recomputes("002-egdi-asia-rank-kz-2020")
@@ -100,21 +126,32 @@ def asia_rank_2020() -> list[Recomputed]:
     out = []
     for grouping, role in ASIAN_READINGS.items():
         row = ranks.loc[grouping]
-        out.append(Recomputed(int(row["kz_rank"]), ("egov_2020",), NB_RANKS,
-                              f"{row['countries']} countries; ahead of Kazakhstan: {row['ranked_ahead_of_kz']}",
-                              vintage="UN E-Government Survey 2020",
-                              reading=f"'Asian countries' read as {grouping} (data/mappings/un_m49_asia_oceania.csv)",
-                              role=role))
+        out.append(
+            Recomputed(
+                int(row["kz_rank"]),
+                ("egov_2020",),
+                NB_RANKS,
+                f"{row['countries']} countries; ahead of Kazakhstan: {row['ranked_ahead_of_kz']}",
+                vintage="UN E-Government Survey 2020",
+                reading=f"'Asian countries' read as {grouping} (data/mappings/un_m49_asia_oceania.csv)",
+                role=role,
+            )
+        )
     return out
 
 
 @recomputes("002-egdi-central-asia-rank-kz-2020")
 def central_asia_rank_2020() -> Recomputed:
-    return Recomputed(egov.regional_rank_of(egov.KAZAKHSTAN, 2020, "UN M49 Central Asia"), ("egov_2020",),
-                      NB_RANKS, "UN M49 Central Asia: Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan, Uzbekistan")
+    return Recomputed(
+        egov.regional_rank_of(egov.KAZAKHSTAN, 2020, "UN M49 Central Asia"),
+        ("egov_2020",),
+        NB_RANKS,
+        "UN M49 Central Asia: Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan, Uzbekistan",
+    )
 
 
 # --- Freedom House -----------------------------------------------------------------------------------
+
 
 def kz_freedom() -> pd.DataFrame:
     """Kazakhstan in Freedom in the World, editions 2003-2024 (edition N reviews year N-1)."""
@@ -132,16 +169,21 @@ CLOSED = "'closed, authoritarian' read as Freedom House's lowest status, Not Fre
 def _status(edition: int, also: str = "", note: str = "", **kwargs) -> Recomputed:
     """Kazakhstan's Freedom House status in ``edition`` (which covers the year before), as evidence
     for a 'closed, authoritarian' claim; ``also`` adds to the reading."""
-    return Recomputed(kz_status(edition), FH_KEYS, NB_FREEDOM,
-                      note or f"edition {edition} = year under review {edition - 1}",
-                      vintage=f"FIW edition {edition} (year {edition - 1})", reading=CLOSED + also,
-                      read_as="Not Free", **kwargs)
+    return Recomputed(
+        kz_status(edition),
+        FH_KEYS,
+        NB_FREEDOM,
+        note or f"edition {edition} = year under review {edition - 1}",
+        vintage=f"FIW edition {edition} (year {edition - 1})",
+        reading=CLOSED + also,
+        read_as="Not Free",
+        **kwargs,
+    )
 
 
 @recomputes("002-fh-status-kz-2005")
 def status_2005() -> list[Recomputed]:
-    return [_status(2006, note="year under review 2005 = edition 2006"),
-            _status(2005, "; '2005' read as the edition")]
+    return [_status(2006, note="year under review 2005 = edition 2006"), _status(2005, "; '2005' read as the edition")]
 
 
 @recomputes("002-fh-status-kz-ed2021")
@@ -157,9 +199,14 @@ def fh_rank_by_total(edition: int, country: str = KZ_FH) -> dict:
     ranks = frame["total"].rank(method="min", ascending=False).astype(int)
     least_free = frame["total"].rank(method="min", ascending=True).astype(int)
     row = frame["country"] == country
-    return {"edition": edition, "year_under_review": edition - 1, "countries": int(len(frame)),
-            "total": float(frame.loc[row, "total"].item()), "rank_most_free_first": int(ranks[row].item()),
-            "rank_least_free_first": int(least_free[row].item())}
+    return {
+        "edition": edition,
+        "year_under_review": edition - 1,
+        "countries": int(len(frame)),
+        "total": float(frame.loc[row, "total"].item()),
+        "rank_most_free_first": int(ranks[row].item()),
+        "rank_least_free_first": int(least_free[row].item()),
+    }
 
 
 @recomputes("002-fh-rank-kz-94")
@@ -169,20 +216,30 @@ def fh_rank_94() -> list[Recomputed]:
     return [
         not_checkable(
             f"Freedom House publishes no rank. A rank by the 0-100 total of the 2021 edition (year 2020) would put "
-            f"Kazakhstan (total {r['total']:.0f}) at {r['rank_most_free_first']} of {r['countries']} countries counting "
-            f"from the most free, or {r['rank_least_free_first']} counting from the least free; neither is 94",
-            NB_FREEDOM, sources=FH_SCORE_KEYS, vintage="FIW edition 2021 (year 2020)",
-            reading="a rank in Freedom House's 2021 edition, as the sentence attributes it"),
-        Recomputed(int(cpi.loc[2020, "rank"]), (ti.KEY,), NB_FREEDOM,
-                   f"Transparency International's Corruption Perceptions Index 2020: Kazakhstan scores "
-                   f"{cpi.loc[2020, 'score']:.0f} and ranks {cpi.loc[2020, 'rank']} of {cpi.loc[2020, 'countries']} "
-                   f"countries, up from {cpi.loc[2019, 'rank']} in 2019 ('rose to'); the article's conclusion mentions "
-                   f"'the index of corruption'", vintage="CPI 2020 (published 28 January 2021)",
-                   reading="Kazakhstan's rank in the Corruption Perceptions Index 2020", role=OTHER),
+            f"Kazakhstan (total {r['total']:.0f}) at {r['rank_most_free_first']} of {r['countries']} countries "
+            f"counting from the most free, or {r['rank_least_free_first']} counting from the least free; neither is 94",
+            NB_FREEDOM,
+            sources=FH_SCORE_KEYS,
+            vintage="FIW edition 2021 (year 2020)",
+            reading="a rank in Freedom House's 2021 edition, as the sentence attributes it",
+        ),
+        Recomputed(
+            int(cpi.loc[2020, "rank"]),
+            (ti.KEY,),
+            NB_FREEDOM,
+            f"Transparency International's Corruption Perceptions Index 2020: Kazakhstan scores "
+            f"{cpi.loc[2020, 'score']:.0f} and ranks {cpi.loc[2020, 'rank']} of {cpi.loc[2020, 'countries']} "
+            f"countries, up from {cpi.loc[2019, 'rank']} in 2019 ('rose to'); the article's conclusion mentions "
+            f"'the index of corruption'",
+            vintage="CPI 2020 (published 28 January 2021)",
+            reading="Kazakhstan's rank in the Corruption Perceptions Index 2020",
+            role=OTHER,
+        ),
     ]
 
 
 # --- Share of information in digital form --------------------------------------------------------------
+
 
 def hilbert_lopez() -> pd.DataFrame:
     return published.table("hilbert_lopez_2011")
@@ -194,7 +251,9 @@ def digital_1980() -> Recomputed:
     return not_checkable(
         f"Hilbert & López (2011) start in 1986, when about {hl[1986]:.0f} % of stored information was digital; "
         f"no estimate exists for 1980. The article cites the World Bank's Digital Development Toolkit, not a "
-        f"data file", NB_DIGITAL)
+        f"data file",
+        NB_DIGITAL,
+    )
 
 
 @recomputes("002-digital-share-2012")
@@ -203,13 +262,17 @@ def digital_2012() -> Recomputed:
     return not_checkable(
         f"Hilbert & López (2011) end in 2007 at {hl[2007]:.0f} % of storage digital; no estimate for 2012. "
         f"99 % (99.9 %) is their 2007 share of telecommunication capacity in digital form, a possible source "
-        f"of the figure", NB_DIGITAL)
+        f"of the figure",
+        NB_DIGITAL,
+    )
 
 
 # --- E-government stages and dates (as the article states them) ----------------------------------------
 
-_NO_SOURCE = ("dates of policy stages stated by the article (from a 2006 presidential address and government "
-              "documents); no public data file among our sources records them")
+_NO_SOURCE = (
+    "dates of policy stages stated by the article (from a 2006 presidential address and government "
+    "documents); no public data file among our sources records them"
+)
 
 
 @recomputes("002-egov-stage-1")
@@ -234,13 +297,18 @@ def stage_4() -> Recomputed:
 
 @recomputes("002-egov-portal-launch")
 def portal_launch() -> Recomputed:
-    return not_checkable("the launch date of www.e.gov.kz is in no data file among our sources (a web archive "
-                         "or an official announcement would be needed)", NB_TIMELINE)
+    return not_checkable(
+        "the launch date of www.e.gov.kz is in no data file among our sources (a web archive "
+        "or an official announcement would be needed)",
+        NB_TIMELINE,
+    )
 
 
-DIGITAL_KZ_LAW = ("the programme was approved by government resolution No. 827 of 12 December 2017 (adilet.zan.kz, "
-                  "P1700000827), which article 002 itself cites as [15]; it ran from 2018 to 2022. Legal texts are not "
-                  "among our data sources")
+DIGITAL_KZ_LAW = (
+    "the programme was approved by government resolution No. 827 of 12 December 2017 (adilet.zan.kz, "
+    "P1700000827), which article 002 itself cites as [15]; it ran from 2018 to 2022. Legal texts are not "
+    "among our data sources"
+)
 
 
 @recomputes("002-digital-kz-adopted")
@@ -253,14 +321,27 @@ def digital_kz_period() -> Recomputed:
     return not_checkable(DIGITAL_KZ_LAW, NB_TIMELINE)
 
 
-_NO_EVENT_SOURCE = ("a date of an event or a period named in passing; the article cites no source for it that we "
-                    "hold, and no data file among our sources records it")
+_NO_EVENT_SOURCE = (
+    "a date of an event or a period named in passing; the article cites no source for it that we "
+    "hold, and no data file among our sources records it"
+)
 
-for _claim in ("002-event-us-election-2016", "002-event-brexit-2016", "002-event-bots-dispute-2018",
-               "002-event-internet-1970s", "002-event-microchips-70s-80s", "002-event-admin-1950s"):
+for _claim in (
+    "002-event-us-election-2016",
+    "002-event-brexit-2016",
+    "002-event-bots-dispute-2018",
+    "002-event-internet-1970s",
+    "002-event-microchips-70s-80s",
+    "002-event-admin-1950s",
+):
     recomputes(_claim)(lambda: not_checkable(_NO_EVENT_SOURCE, NB_TIMELINE))
-for _claim in ("002-egov-idea-2004", "002-egov-first-central-asia-2006", "002-egov-no-projects-before-2006",
-               "002-egov-address-2006", "002-egov-infrastructure-programme-2001"):
+for _claim in (
+    "002-egov-idea-2004",
+    "002-egov-first-central-asia-2006",
+    "002-egov-no-projects-before-2006",
+    "002-egov-address-2006",
+    "002-egov-infrastructure-programme-2001",
+):
     recomputes(_claim)(lambda: not_checkable(_NO_SOURCE, NB_TIMELINE))
 
 
@@ -269,6 +350,7 @@ def stages() -> pd.DataFrame:
 
 
 # --- E-government against freedom across countries -------------------------------------------------------
+
 
 def egdi_with_freedom(year: int, scored_only: bool = False) -> pd.DataFrame:
     """EGDI of survey ``year`` beside the Freedom House total of the edition covering that year
@@ -285,11 +367,18 @@ def egdi_with_freedom(year: int, scored_only: bool = False) -> pd.DataFrame:
     fh = freedomhouse.scores()
     fh = fh[(fh["edition"] == year + 1) & (fh["kind"] == "c")].dropna(subset=["total"]).copy()
     fh["country"] = fh["country"].replace(freedomhouse.egov_names())
-    frame = e[["country", "egdi", "rank"]].merge(fh[["country", "edition", "year_under_review", "total", "status"]],
-                                               on="country", how="inner", validate="1:1")
-    frame = frame.rename(columns={"rank": "egdi_rank", "edition": "fh_edition",
-                                  "year_under_review": "fh_year_under_review", "total": "fh_total",
-                                  "status": "fh_status"})
+    frame = e[["country", "egdi", "rank"]].merge(
+        fh[["country", "edition", "year_under_review", "total", "status"]], on="country", how="inner", validate="1:1"
+    )
+    frame = frame.rename(
+        columns={
+            "rank": "egdi_rank",
+            "edition": "fh_edition",
+            "year_under_review": "fh_year_under_review",
+            "total": "fh_total",
+            "status": "fh_status",
+        }
+    )
     return frame.sort_values("country").reset_index(drop=True)
 
 
@@ -315,9 +404,18 @@ def bands(year: int, grid_points: int = 101, alpha: float = 0.05) -> pd.DataFram
     result, _ = fit(year)
     grid = pd.DataFrame({"const": 1.0, "fh_total": np.linspace(0, 100, grid_points)})
     frame = result.get_prediction(grid).summary_frame(alpha=alpha)
-    return rounded(pd.DataFrame({"fh_total": grid["fh_total"], "fitted": frame["mean"],
-                                 "ci_low": frame["mean_ci_lower"], "ci_high": frame["mean_ci_upper"],
-                                 "pi_low": frame["obs_ci_lower"], "pi_high": frame["obs_ci_upper"]}))
+    return rounded(
+        pd.DataFrame(
+            {
+                "fh_total": grid["fh_total"],
+                "fitted": frame["mean"],
+                "ci_low": frame["mean_ci_lower"],
+                "ci_high": frame["mean_ci_upper"],
+                "pi_low": frame["obs_ci_lower"],
+                "pi_high": frame["obs_ci_upper"],
+            }
+        )
+    )
 
 
 def country_position(year: int, country: str = egov.KAZAKHSTAN, alpha: float = 0.05) -> dict:
@@ -332,13 +430,21 @@ def country_position(year: int, country: str = egov.KAZAKHSTAN, alpha: float = 0
     se_obs = float(np.sqrt(pred["mean_se"] ** 2 + result.scale))
     t = (float(row["egdi"]) - float(pred["mean"])) / se_obs
     residuals = data["egdi"] - result.fittedvalues
-    return rounded({"country": country, "fh_total": float(row["fh_total"]), "egdi": float(row["egdi"]),
-            "fitted": float(pred["mean"]), "residual": float(row["egdi"] - pred["mean"]),
-            "pi_low": float(pred["obs_ci_lower"]), "pi_high": float(pred["obs_ci_upper"]),
+    return rounded(
+        {
+            "country": country,
+            "fh_total": float(row["fh_total"]),
+            "egdi": float(row["egdi"]),
+            "fitted": float(pred["mean"]),
+            "residual": float(row["egdi"] - pred["mean"]),
+            "pi_low": float(pred["obs_ci_lower"]),
+            "pi_high": float(pred["obs_ci_upper"]),
             "inside_pi": bool(pred["obs_ci_lower"] <= row["egdi"] <= pred["obs_ci_upper"]),
             "pi_quantile": float(stats.t.cdf(t, result.df_resid)),
             "residual_rank": int((residuals > residuals[data["country"] == country].item()).sum() + 1),
-            "n": int(result.nobs)})
+            "n": int(result.nobs),
+        }
+    )
 
 
 def slopes_by_year(years=egov.EDITIONS, scored_only: bool = False) -> pd.DataFrame:
@@ -349,9 +455,16 @@ def slopes_by_year(years=egov.EDITIONS, scored_only: bool = False) -> pd.DataFra
     for year in years:
         result, data = fit(year, scored_only=scored_only)
         low, high = result.conf_int().loc["fh_total"]
-        rows.append({"survey_year": year, "fh_edition": year + 1, "n": int(result.nobs),
-                     "slope_per_10": 10 * float(result.params["fh_total"]),
-                     "se_per_10": 10 * float(result.bse["fh_total"]),
-                     "ci_low_per_10": 10 * float(low), "ci_high_per_10": 10 * float(high),
-                     "r2": float(result.rsquared)})
+        rows.append(
+            {
+                "survey_year": year,
+                "fh_edition": year + 1,
+                "n": int(result.nobs),
+                "slope_per_10": 10 * float(result.params["fh_total"]),
+                "se_per_10": 10 * float(result.bse["fh_total"]),
+                "ci_low_per_10": 10 * float(low),
+                "ci_high_per_10": 10 * float(high),
+                "r2": float(result.rsquared),
+            }
+        )
     return rounded(pd.DataFrame(rows))

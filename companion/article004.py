@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from . import itu, kazstat, ledger, owid, precision, published, worldbank
+from . import itu, kazstat, ledger, owid, precision, worldbank
 from .ledger import LIKELY, OTHER, Recomputed, not_checkable
 from .precision import rounded
 
@@ -36,6 +36,7 @@ recomputes = ledger.recomputes
 def claim_rows(prefix: str = "004-") -> pd.DataFrame:
     """This article's ledger rows whose id starts with ``prefix``, computed only for those claims."""
     return ledger.text_claims(prefix=prefix).sort_values("claim_id").reset_index(drop=True)
+
 
 # ---------------------------------------------------------------------------------------------
 # Figure 1: share of Internet users in Kazakhstan (national SDG 17.8.1 beside ITU / World Bank)
@@ -63,21 +64,36 @@ def _share(series: str, year: int) -> float:
     return float(frame.query("series == @series and year == @year")["share"].item())
 
 
-FIG1_CAUSES = ("the national value for 2018 is 81.3 and ITU's 78.9; 83.4 appears in neither series. "
-               "Likely causes: another age group (the national survey's age band is not stated; ITU "
-               "counts the whole population), another definition (the SDG series counts use in the last "
-               "three months) or a preliminary figure revised before the platform's 2021 release (values "
-               "2011-2020 are unchanged since 2021, earlier releases are not in our files)")
+FIG1_CAUSES = (
+    "the national value for 2018 is 81.3 and ITU's 78.9; 83.4 appears in neither series. "
+    "Likely causes: another age group (the national survey's age band is not stated; ITU "
+    "counts the whole population), another definition (the SDG series counts use in the last "
+    "three months) or a preliminary figure revised before the platform's 2021 release (values "
+    "2011-2020 are unchanged since 2021, earlier releases are not in our files)"
+)
 
 
 @recomputes("004-fig1-kz-2018")
 def fig1_2018() -> list[Recomputed]:
-    return [Recomputed(_share(NATIONAL_SERIES, 2018), ("kz_sdg_17_8_1",), FIGURE1_NOTEBOOK, FIG1_CAUSES,
-                       vintage="national SDG platform, October 2024 (values unchanged since 2021)",
-                       reading="the Committee on Statistics' share, as the article names it"),
-            Recomputed(_share(ITU_SERIES, 2018), ("wb_internet_share",), FIGURE1_NOTEBOOK,
-                       "ITU's estimate for the whole population", vintage=worldbank.INTERNET_VINTAGE,
-                       reading="ITU's share of individuals using the Internet", role=OTHER)]
+    return [
+        Recomputed(
+            _share(NATIONAL_SERIES, 2018),
+            ("kz_sdg_17_8_1",),
+            FIGURE1_NOTEBOOK,
+            FIG1_CAUSES,
+            vintage="national SDG platform, October 2024 (values unchanged since 2021)",
+            reading="the Committee on Statistics' share, as the article names it",
+        ),
+        Recomputed(
+            _share(ITU_SERIES, 2018),
+            ("wb_internet_share",),
+            FIGURE1_NOTEBOOK,
+            "ITU's estimate for the whole population",
+            vintage=worldbank.INTERNET_VINTAGE,
+            reading="ITU's share of individuals using the Internet",
+            role=OTHER,
+        ),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -86,12 +102,30 @@ def fig1_2018() -> list[Recomputed]:
 REGION_CLAIMS = {
     # claim: (published value, tolerance, the aggregate registered in the ledger, candidate aggregates)
     "world": (48.0, 0.5, "World", ("World",)),
-    "europe": (80.0, 2.5, "Europe & Central Asia",
-               ("Europe & Central Asia", "Europe & Central Asia (excluding high income)", "European Union",
-                "Euro area", "Central Europe and the Baltics")),
-    "africa": (22.0, 0.5, "Sub-Saharan Africa",
-               ("Sub-Saharan Africa", "Sub-Saharan Africa (excluding high income)", "Africa Eastern and Southern",
-                "Africa Western and Central", "Middle East & North Africa")),
+    "europe": (
+        80.0,
+        2.5,
+        "Europe & Central Asia",
+        (
+            "Europe & Central Asia",
+            "Europe & Central Asia (excluding high income)",
+            "European Union",
+            "Euro area",
+            "Central Europe and the Baltics",
+        ),
+    ),
+    "africa": (
+        22.0,
+        0.5,
+        "Sub-Saharan Africa",
+        (
+            "Sub-Saharan Africa",
+            "Sub-Saharan Africa (excluding high income)",
+            "Africa Eastern and Southern",
+            "Africa Western and Central",
+            "Middle East & North Africa",
+        ),
+    ),
 }
 VINTAGES = {"wb2024": worldbank.INTERNET_VINTAGE, "owid2021": owid.VINTAGE}
 VINTAGE_KEYS = {"wb2024": "wb_internet_share", "owid2021": "owid_internet_share_2021"}
@@ -140,8 +174,16 @@ def itu_regions(year: int = 2017) -> pd.DataFrame:
         frame = itu.internet_share(key)
         for claim, entity in ITU_REGIONS.items():
             hit = frame[(frame["entity"] == entity) & (frame["year"] == year)].iloc[0]
-            rows.append({"claim": claim, "entity": entity, "key": key, "vintage": hit["vintage"],
-                         "estimate": bool(hit["estimate"]), "share": float(hit["share"])})
+            rows.append(
+                {
+                    "claim": claim,
+                    "entity": entity,
+                    "key": key,
+                    "vintage": hit["vintage"],
+                    "estimate": bool(hit["estimate"]),
+                    "share": float(hit["share"]),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -150,20 +192,39 @@ def _region_claim(claim: str) -> list[Recomputed]:
     and the World Bank / OWID aggregates of other vintages and other regions are shown beside."""
     _, _, main, _ = REGION_CLAIMS[claim]
     entity = ITU_REGIONS[claim]
-    region_note = {"world": "the world", "europe": "ITU region Europe (without the CIS countries)",
-                   "africa": "ITU region Africa (without North Africa, which ITU counts in the Arab States)"}[claim]
+    region_note = {
+        "world": "the world",
+        "europe": "ITU region Europe (without the CIS countries)",
+        "africa": "ITU region Africa (without North Africa, which ITU counts in the Arab States)",
+    }[claim]
     out = []
     for row in itu_regions().query("claim == @claim").itertuples():
-        out.append(Recomputed(row.share, (row.key,), REGIONS_NOTEBOOK,
-                              f"{region_note}, 2017{' (an estimate in this vintage)' if row.estimate else ''}",
-                              vintage=row.vintage, reading=f"ITU's {entity}", role=ITU_KEYS[row.key]))
+        out.append(
+            Recomputed(
+                row.share,
+                (row.key,),
+                REGIONS_NOTEBOOK,
+                f"{region_note}, 2017{' (an estimate in this vintage)' if row.estimate else ''}",
+                vintage=row.vintage,
+                reading=f"ITU's {entity}",
+                role=ITU_KEYS[row.key],
+            )
+        )
     matches = region_matches()
     for vintage_id, vintage in VINTAGES.items():
         part = matches.query("claim == @claim and vintage == @vintage")
         value = float(part.query("aggregate == @main")["share"].item())
-        out.append(Recomputed(value, (VINTAGE_KEYS[vintage_id],), REGIONS_NOTEBOOK,
-                              "a World Bank aggregate of another vintage and another grouping of countries",
-                              vintage=vintage, reading=main, role=OTHER))
+        out.append(
+            Recomputed(
+                value,
+                (VINTAGE_KEYS[vintage_id],),
+                REGIONS_NOTEBOOK,
+                "a World Bank aggregate of another vintage and another grouping of countries",
+                vintage=vintage,
+                reading=main,
+                role=OTHER,
+            )
+        )
     return out
 
 
@@ -204,13 +265,17 @@ def early_users(first: int = 1995, last: int = 2010) -> pd.DataFrame:
     parts.append(counts.assign(estimate="OWID 2021 count", share=np.nan, population=np.nan))
     frame = pd.concat(parts, ignore_index=True)
     frame = frame[frame["year"].between(first, last)]
-    return rounded(frame[["estimate", "year", "share", "population", "users"]].sort_values(
-        ["estimate", "year"]).reset_index(drop=True))
+    return rounded(
+        frame[["estimate", "year", "share", "population", "users"]]
+        .sort_values(["estimate", "year"])
+        .reset_index(drop=True)
+    )
 
 
 def _users(pop_id: str) -> pd.Series:
     estimate = f"WB share 2024 x WB population {POP_VINTAGE_IDS[pop_id]}"
-    return early_users(1990, 2023).query("estimate == @estimate").set_index("year")["users"]
+    users = early_users(1990, 2023)
+    return users[users["estimate"] == estimate].set_index("year")["users"]
 
 
 def _owid_users() -> pd.Series:
@@ -223,68 +288,120 @@ def first_million_year(users: pd.Series) -> int:
 
 
 EARLY_SOURCES = ("wb_internet_share",)
-EARLY_CAUSE = ("the article's counts probably come from another source (e.g. national counts of users or "
-               "subscribers, or an earlier ITU estimate) that is not among our files")
+EARLY_CAUSE = (
+    "the article's counts probably come from another source (e.g. national counts of users or "
+    "subscribers, or an earlier ITU estimate) that is not among our files"
+)
 
 
 POP_ROLES = {"pop2023": LIKELY, "pop2026": OTHER}
 OWID_NOTE = "OWID's own counts (WB share x UN population), 2021 vintage"
 
 
+def _kz_share_1997() -> float:
+    shares = worldbank.internet_share()
+    return shares.query("country_code == @KZ and year == 1997")["share"].item()
+
+
 def _users_1997(pop_id: str) -> Recomputed:
     users = _users(pop_id)
-    return Recomputed(float(users[1997] / 1000), EARLY_SOURCES + (f"wb_population_{pop_id[3:]}",), EARLY_NOTEBOOK,
-                      f"thousand users; ITU share 1997 {worldbank.internet_share().query('country_code == @KZ and year == 1997')['share'].item():.4f} % "
-                      f"of the population; the article's figure is {41.1e3 / users[1997]:.1f} times ours; {EARLY_CAUSE}",
-                      vintage=f"WB share 2024 x WB population {POP_VINTAGE_IDS[pop_id]}",
-                      reading="users = share x population", role=POP_ROLES[pop_id])
+    return Recomputed(
+        float(users[1997] / 1000),
+        EARLY_SOURCES + (f"wb_population_{pop_id[3:]}",),
+        EARLY_NOTEBOOK,
+        f"thousand users; ITU share 1997 {_kz_share_1997():.4f} % "
+        f"of the population; the article's figure is {41.1e3 / users[1997]:.1f} times ours; {EARLY_CAUSE}",
+        vintage=f"WB share 2024 x WB population {POP_VINTAGE_IDS[pop_id]}",
+        reading="users = share x population",
+        role=POP_ROLES[pop_id],
+    )
 
 
 @recomputes("004-users-1997")
 def users_1997() -> list[Recomputed]:
-    return [_users_1997("pop2023"), _users_1997("pop2026"),
-            Recomputed(float(_owid_users()[1997] / 1000), ("owid_internet_users_2021",), EARLY_NOTEBOOK,
-                       "thousand users", vintage=owid.VINTAGE, reading=OWID_NOTE, role=LIKELY)]
+    return [
+        _users_1997("pop2023"),
+        _users_1997("pop2026"),
+        Recomputed(
+            float(_owid_users()[1997] / 1000),
+            ("owid_internet_users_2021",),
+            EARLY_NOTEBOOK,
+            "thousand users",
+            vintage=owid.VINTAGE,
+            reading=OWID_NOTE,
+            role=LIKELY,
+        ),
+    ]
 
 
 def _growth_2001(pop_id: str) -> Recomputed:
     users = _users(pop_id)
-    return Recomputed(float(users[2001] / users[1997]), EARLY_SOURCES + (f"wb_population_{pop_id[3:]}",),
-                      EARLY_NOTEBOOK,
-                      f"users 2001 / users 1997; 2001: {users[2001] / 1000:.1f} thousand; five times 41.1 thousand "
-                      f"would be 205.5 thousand; {EARLY_CAUSE}",
-                      vintage=f"WB share 2024 x WB population {POP_VINTAGE_IDS[pop_id]}",
-                      reading="users 2001 / users 1997", role=POP_ROLES[pop_id])
+    return Recomputed(
+        float(users[2001] / users[1997]),
+        EARLY_SOURCES + (f"wb_population_{pop_id[3:]}",),
+        EARLY_NOTEBOOK,
+        f"users 2001 / users 1997; 2001: {users[2001] / 1000:.1f} thousand; five times 41.1 thousand "
+        f"would be 205.5 thousand; {EARLY_CAUSE}",
+        vintage=f"WB share 2024 x WB population {POP_VINTAGE_IDS[pop_id]}",
+        reading="users 2001 / users 1997",
+        role=POP_ROLES[pop_id],
+    )
 
 
 @recomputes("004-users-2001-ratio")
 def growth_2001() -> list[Recomputed]:
     owid_ratio = _owid_users()[2001] / _owid_users()[1997]
-    return [_growth_2001("pop2023"), _growth_2001("pop2026"),
-            Recomputed(float(owid_ratio), ("owid_internet_users_2021",), EARLY_NOTEBOOK, "users 2001 / users 1997",
-                       vintage=owid.VINTAGE, reading=OWID_NOTE, role=LIKELY)]
+    return [
+        _growth_2001("pop2023"),
+        _growth_2001("pop2026"),
+        Recomputed(
+            float(owid_ratio),
+            ("owid_internet_users_2021",),
+            EARLY_NOTEBOOK,
+            "users 2001 / users 1997",
+            vintage=owid.VINTAGE,
+            reading=OWID_NOTE,
+            role=LIKELY,
+        ),
+    ]
 
 
 def _first_million(pop_id: str) -> Recomputed:
     users = _users(pop_id)
     year = first_million_year(users)
-    return Recomputed(year, EARLY_SOURCES + (f"wb_population_{pop_id[3:]}",), EARLY_NOTEBOOK,
-                      f"users in 2005: {users[2005] / 1000:.0f} thousand; first year with a million or more: "
-                      f"{year} ({users[year] / 1e6:.2f} million; ITU's share jumps from 4.0 % in 2007 to 11 % "
-                      f"in 2008); {EARLY_CAUSE}",
-                      vintage=f"WB share 2024 x WB population {POP_VINTAGE_IDS[pop_id]}",
-                      reading="first year with users >= 1 million", role=POP_ROLES[pop_id])
+    return Recomputed(
+        year,
+        EARLY_SOURCES + (f"wb_population_{pop_id[3:]}",),
+        EARLY_NOTEBOOK,
+        f"users in 2005: {users[2005] / 1000:.0f} thousand; first year with a million or more: "
+        f"{year} ({users[year] / 1e6:.2f} million; ITU's share jumps from 4.0 % in 2007 to 11 % "
+        f"in 2008); {EARLY_CAUSE}",
+        vintage=f"WB share 2024 x WB population {POP_VINTAGE_IDS[pop_id]}",
+        reading="first year with users >= 1 million",
+        role=POP_ROLES[pop_id],
+    )
 
 
 @recomputes("004-first-million-year")
 def first_million() -> list[Recomputed]:
-    return [_first_million("pop2023"), _first_million("pop2026"),
-            Recomputed(first_million_year(_owid_users()), ("owid_internet_users_2021",), EARLY_NOTEBOOK,
-                       "first year with a million or more", vintage=owid.VINTAGE, reading=OWID_NOTE, role=LIKELY)]
+    return [
+        _first_million("pop2023"),
+        _first_million("pop2026"),
+        Recomputed(
+            first_million_year(_owid_users()),
+            ("owid_internet_users_2021",),
+            EARLY_NOTEBOOK,
+            "first year with a million or more",
+            vintage=owid.VINTAGE,
+            reading=OWID_NOTE,
+            role=LIKELY,
+        ),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
 # The 2019 leak of "all adult Kazakhstanis (18 million people)"; Facebook rank 172
+
 
 def population_2019() -> pd.DataFrame:
     """Kazakhstan 2019: total and 15+ population (millions) for each total-population vintage.
@@ -294,8 +411,14 @@ def population_2019() -> pd.DataFrame:
     rows = []
     for vintage in POP_VINTAGE_IDS.values():
         row = worldbank.population_15_plus(vintage).query("country_code == @KZ and year == 2019").iloc[0]
-        rows.append({"vintage": row["vintage"], "population_total": row["population"] / 1e6,
-                     "share_0_14": row["share_0_14"], "population_15_plus": row["population_15_plus"] / 1e6})
+        rows.append(
+            {
+                "vintage": row["vintage"],
+                "population_total": row["population"] / 1e6,
+                "share_0_14": row["share_0_14"],
+                "population_15_plus": row["population_15_plus"] / 1e6,
+            }
+        )
     return rounded(pd.DataFrame(rows).sort_values("vintage").reset_index(drop=True))
 
 
@@ -304,15 +427,20 @@ def leak_adults() -> list[Recomputed]:
     pop = population_2019()
     out = []
     for i, row in enumerate(pop.itertuples()):
-        out.append(Recomputed(float(row.population_15_plus),
-                              ("wb_population_2023" if i == 0 else "wb_population_2026", "wb_population_share_0014"),
-                              OTHER_NOTEBOOK,
-                              f"million aged 15+ in 2019; 18 million is close to the TOTAL population "
-                              f"({row.population_total:.2f} million), not to the adults. Our files give no 18+ count "
-                              f"(only 0-14, 15-64, 65+); the 18+ population is smaller than the 15+ one, so the "
-                              f"verdict holds for it too",
-                              vintage=f"WB population {row.vintage}", reading="adults read as aged 15 and over",
-                              role=LIKELY if i == 0 else OTHER))
+        out.append(
+            Recomputed(
+                float(row.population_15_plus),
+                ("wb_population_2023" if i == 0 else "wb_population_2026", "wb_population_share_0014"),
+                OTHER_NOTEBOOK,
+                f"million aged 15+ in 2019; 18 million is close to the TOTAL population "
+                f"({row.population_total:.2f} million), not to the adults. Our files give no 18+ count "
+                f"(only 0-14, 15-64, 65+); the 18+ population is smaller than the 15+ one, so the "
+                f"verdict holds for it too",
+                vintage=f"WB population {row.vintage}",
+                reading="adults read as aged 15 and over",
+                role=LIKELY if i == 0 else OTHER,
+            )
+        )
     return out
 
 
@@ -320,11 +448,15 @@ def leak_adults() -> list[Recomputed]:
 def facebook_peers() -> Recomputed:
     return not_checkable(
         "no file in the mirror gives Facebook penetration by country, so the countries at Kazakhstan's level "
-        "cannot be listed; the article's source [4] is not identified", OTHER_NOTEBOOK)
+        "cannot be listed; the article's source [4] is not identified",
+        OTHER_NOTEBOOK,
+    )
 
 
-DIGITAL_KZ_LAW = ("the programme was approved by government resolution No. 827 of 12 December 2017, which article "
-                  "002 cites ([15]), and ran from 2018 to 2022; legal texts are not among our data sources")
+DIGITAL_KZ_LAW = (
+    "the programme was approved by government resolution No. 827 of 12 December 2017, which article "
+    "002 cites ([15]), and ran from 2018 to 2022; legal texts are not among our data sources"
+)
 
 
 @recomputes("004-digital-kz-adopted")
@@ -334,8 +466,11 @@ def digital_kz_adopted() -> Recomputed:
 
 @recomputes("004-info-kz-2020-start")
 def info_kz_start() -> Recomputed:
-    return not_checkable("the start of a state programme; the article's source [1] is not identified and no data "
-                         "file among our sources records programme dates", FIGURE1_NOTEBOOK)
+    return not_checkable(
+        "the start of a state programme; the article's source [1] is not identified and no data "
+        "file among our sources records programme dates",
+        FIGURE1_NOTEBOOK,
+    )
 
 
 @recomputes("004-facebook-rank")
@@ -343,7 +478,8 @@ def facebook_rank() -> Recomputed:
     return not_checkable(
         "no file in the mirror gives Facebook users or penetration by country, and the article does not "
         "say which year, source ([4] is not identified) or definition of penetration its rank uses",
-        OTHER_NOTEBOOK)
+        OTHER_NOTEBOOK,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -362,8 +498,8 @@ def model_data(first: int = 1995, last: int = 2023) -> pd.DataFrame:
     """The shares the model is fitted to, as fractions in [0, 1]. Columns: series, year, share."""
     wb = worldbank.internet_share()
     parts = []
-    for name, code in (("Kazakhstan (ITU)", KZ), ("United Kingdom (ITU)", UK), ("World (ITU)", WORLD)):
-        part = wb.query("country_code == @code")[["year", "share"]].assign(series=name)
+    for name, country in (("Kazakhstan (ITU)", KZ), ("United Kingdom (ITU)", UK), ("World (ITU)", WORLD)):
+        part = wb[wb["country_code"] == country][["year", "share"]].assign(series=name)
         parts.append(part)
     national = kazstat.internet_share().query("area_code == @kazstat.NATIONAL")[["year", "share"]]
     parts.append(national.assign(series="Kazakhstan (national)"))
@@ -386,8 +522,7 @@ def fit_logistic(data: pd.DataFrame, cov_type: str = "HC0"):
     from statsmodels.tools.tools import add_constant
 
     exog = add_constant(data["year"].to_numpy(dtype=float) - CENTRE)
-    model = GLM(data["share"].to_numpy(dtype=float), exog,
-                family=families.Binomial(link=families.links.Logit()))
+    model = GLM(data["share"].to_numpy(dtype=float), exog, family=families.Binomial(link=families.links.Logit()))
     return model.fit(cov_type=cov_type)
 
 
@@ -404,7 +539,7 @@ def year_at_share(result, share: float) -> tuple[float, float]:
     a, b = (float(v) for v in result.params)
     target = math.log(share / (1 - share))
     year = CENTRE + (target - a) / b
-    grad = np.array([-1 / b, -(target - a) / b ** 2])
+    grad = np.array([-1 / b, -(target - a) / b**2])
     se = float(np.sqrt(grad @ np.asarray(result.cov_params()) @ grad))
     return year, se
 
@@ -425,15 +560,30 @@ def diffusion_table(cov_type: str = "HC0") -> pd.DataFrame:
         years = data.loc[data["series"] == name, "year"]
         low, high = (float(v) for v in np.asarray(result.conf_int())[1])
         mid, se = year_at_share(result, 0.5)
-        rows.append({"series": name, "first_year": int(years.min()), "last_year": int(years.max()),
-                     "n": int(result.nobs), "growth_rate": float(result.params[1]), "growth_low": low,
-                     "growth_high": high, "midpoint": mid, "midpoint_se": se,
-                     "midpoint_low": mid - z * se, "midpoint_high": mid + z * se})
+        rows.append(
+            {
+                "series": name,
+                "first_year": int(years.min()),
+                "last_year": int(years.max()),
+                "n": int(result.nobs),
+                "growth_rate": float(result.params[1]),
+                "growth_low": low,
+                "growth_high": high,
+                "midpoint": mid,
+                "midpoint_se": se,
+                "midpoint_low": mid - z * se,
+                "midpoint_high": mid + z * se,
+            }
+        )
     return rounded(pd.DataFrame(rows).sort_values("series").reset_index(drop=True))
 
 
-def lag_table(shares=(0.25, 0.5, 0.75, 0.9), leader: str = "United Kingdom (ITU)",
-              followers=("Kazakhstan (ITU)", "Kazakhstan (national)"), cov_type: str = "HC0") -> pd.DataFrame:
+def lag_table(
+    shares=(0.25, 0.5, 0.75, 0.9),
+    leader: str = "United Kingdom (ITU)",
+    followers=("Kazakhstan (ITU)", "Kazakhstan (national)"),
+    cov_type: str = "HC0",
+) -> pd.DataFrame:
     """Years by which each follower reaches a share after the leader, with delta-method 95 % intervals
     (the two fits are independent, so their variances add). Columns: follower, share, year_leader,
     year_follower, lag, lag_low, lag_high.
@@ -449,8 +599,17 @@ def lag_table(shares=(0.25, 0.5, 0.75, 0.9), leader: str = "United Kingdom (ITU)
             t_follow, se_follow = year_at_share(results[follower], share)
             lag = t_follow - t_lead
             se = math.hypot(se_lead, se_follow)
-            rows.append({"follower": follower, "share": share, "year_leader": t_lead, "year_follower": t_follow,
-                         "lag": lag, "lag_low": lag - z * se, "lag_high": lag + z * se})
+            rows.append(
+                {
+                    "follower": follower,
+                    "share": share,
+                    "year_leader": t_lead,
+                    "year_follower": t_follow,
+                    "lag": lag,
+                    "lag_low": lag - z * se,
+                    "lag_high": lag + z * se,
+                }
+            )
     return rounded(pd.DataFrame(rows).sort_values(["follower", "share"]).reset_index(drop=True))
 
 
@@ -470,6 +629,15 @@ def fitted_curves(first: int = 1995, last: int = 2030, cov_type: str = "HC0") ->
         eta = exog @ np.asarray(result.params)
         se = np.sqrt(np.einsum("ij,jk,ik->i", exog, np.asarray(result.cov_params()), exog))
         expit = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
-        rows.append(pd.DataFrame({"series": name, "year": years, "fitted": expit(eta),
-                                  "lower": expit(eta - z * se), "upper": expit(eta + z * se)}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "series": name,
+                    "year": years,
+                    "fitted": expit(eta),
+                    "lower": expit(eta - z * se),
+                    "upper": expit(eta + z * se),
+                }
+            )
+        )
     return rounded(pd.concat(rows, ignore_index=True).sort_values(["series", "year"]).reset_index(drop=True))

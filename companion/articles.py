@@ -32,14 +32,14 @@ class RegistryError(ValueError):
 
 @dataclass(frozen=True)
 class Article:
-    id: str              # the file number of the article copy: "000"
-    cite_key: str        # its key in references.bib
-    slug: str            # its chapter folder under chapters/
-    title: str           # as printed
-    authors: str         # short label for tables and counts: "Fazylzhan (2022)"
-    reference: str       # the full reference (Markdown), as the README and the chapter page give it
+    id: str  # the file number of the article copy: "000"
+    cite_key: str  # its key in references.bib
+    slug: str  # its chapter folder under chapters/
+    title: str  # as printed
+    authors: str  # short label for tables and counts: "Fazylzhan (2022)"
+    reference: str  # the full reference (Markdown), as the README and the chapter page give it
     reference_text: str  # the same in plain text, as the ledger page prints it
-    module: str          # the package module that computes its claims
+    module: str  # the package module that computes its claims
 
     @property
     def chapter(self) -> str:
@@ -65,8 +65,10 @@ def load(path=REGISTRY) -> tuple[Article, ...]:
         missing = [f for f in FIELDS if not str(entry.get(f) or "").strip()]
         unknown = sorted(set(entry) - set(FIELDS))
         if missing or unknown:
-            raise RegistryError(f"{where}: " + "; ".join(
-                [f"missing {missing}"] * bool(missing) + [f"unknown {unknown}"] * bool(unknown)))
+            raise RegistryError(
+                f"{where}: "
+                + "; ".join([f"missing {missing}"] * bool(missing) + [f"unknown {unknown}"] * bool(unknown))
+            )
         article = Article(**{f: str(entry[f]).strip() for f in FIELDS})
         if not ID_PATTERN.match(article.id):
             raise RegistryError(f"{where}: id must be three digits, not {article.id!r}")

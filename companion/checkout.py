@@ -30,8 +30,11 @@ class CheckoutError(RuntimeError):
 
 def is_book(folder: Path) -> bool:
     """Whether ``folder`` is the root of a checkout of the book."""
-    return ((folder / "_toc.yml").is_file() and (folder / "data" / "sources.yaml").is_file()
-            and (folder / "companion").is_dir())
+    return (
+        (folder / "_toc.yml").is_file()
+        and (folder / "data" / "sources.yaml").is_file()
+        and (folder / "companion").is_dir()
+    )
 
 
 def _checkout_root() -> Path | None:
@@ -73,17 +76,18 @@ def check() -> None:
     """
     here = _enclosing_book(Path.cwd().resolve())
     env_owner = Path(sys.prefix).resolve().parent
-    if (sys.prefix != sys.base_prefix and is_book(env_owner) and env_owner != CHECKOUT_ROOT
-            and here != CHECKOUT_ROOT):
+    if sys.prefix != sys.base_prefix and is_book(env_owner) and env_owner != CHECKOUT_ROOT and here != CHECKOUT_ROOT:
         where = f"from {CHECKOUT_ROOT}" if CHECKOUT_ROOT else f"installed in {PACKAGE_DIR}"
         raise CheckoutError(
             f"the virtual environment {sys.prefix} belongs to the checkout {env_owner}, but the "
             f"companion package is imported {where} (a checkout copied or moved together with its "
             f".venv?). Run `{CLEAN_VENV}` in {env_owner}, then make again: it rebuilds .venv for this "
-            f"checkout.")
+            f"checkout."
+        )
     if CHECKOUT_ROOT is not None and "ipykernel" in sys.modules and here is not None and here != CHECKOUT_ROOT:
         raise CheckoutError(
             f"this notebook lies in the checkout {here}, but its kernel runs the virtual "
             f"environment {sys.prefix} and imports the companion package from {CHECKOUT_ROOT} "
             f"(a copied or moved checkout?). Run `{CLEAN_VENV}` in {here}, then `make lab` or "
-            f"make again, and choose that checkout's kernel.")
+            f"make again, and choose that checkout's kernel."
+        )

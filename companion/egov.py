@@ -29,14 +29,25 @@ UK = "United Kingdom of Great Britain and Northern Ireland"
 CENTRAL_ASIA = ("Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan")
 
 ORIGINAL_COLUMNS = {
-    "Survey Year": "survey_year", "Country Name": "country", "E-Government Rank": "rank",
-    "E-Government Index": "egdi", "E-Participation Index": "epi", "Online Service Index": "osi",
-    "Human Capital Index": "hci", "Telecommunication Infrastructure Index": "tii",
+    "Survey Year": "survey_year",
+    "Country Name": "country",
+    "E-Government Rank": "rank",
+    "E-Government Index": "egdi",
+    "E-Participation Index": "epi",
+    "Online Service Index": "osi",
+    "Human Capital Index": "hci",
+    "Telecommunication Infrastructure Index": "tii",
 }
 # The 2024 uploader renamed every column (and added Region); this is how they map onto the originals.
 RENAMED_2024 = {
-    "Survey Year": "survey_year", "Country": "country", "Rank": "rank", "E_Index": "egdi",
-    "E_Participation": "epi", "Online_Service": "osi", "Human_Capital": "hci", "Tele_Infra": "tii",
+    "Survey Year": "survey_year",
+    "Country": "country",
+    "Rank": "rank",
+    "E_Index": "egdi",
+    "E_Participation": "epi",
+    "Online_Service": "osi",
+    "Human_Capital": "hci",
+    "Tele_Infra": "tii",
 }
 COLUMNS = ["survey_year", "country", "rank", "egdi", "epi", "osi", "hci", "tii", "modified", "source_key"]
 
@@ -49,8 +60,7 @@ def source_key(year: int) -> str:
     return f"egov_{year}"
 
 
-@loader(keys_of=lambda year: [source_key(year)],
-        among=[source_key(year) for year in EDITIONS + (EXTENSION,)])
+@loader(keys_of=lambda year: [source_key(year)], among=[source_key(year) for year in EDITIONS + (EXTENSION,)])
 def edition(year: int) -> pd.DataFrame:
     """One survey edition (a fresh copy: callers may modify it), tidy: one row per country, columns :data:`COLUMNS`.
 
@@ -109,11 +119,17 @@ def zero_scores(years=EDITIONS) -> pd.DataFrame:
         shared = sorted(set(zero["rank"].astype(int)))
         if len(shared) > 1:
             raise ValueError(f"EGDI {year}: countries scored 0 hold several ranks {shared}, not one shared rank")
-        rows.append({"survey_year": year, "ranked": len(rated), "scored_zero": len(zero),
-                     "zero_rank": shared[0] if shared else None,
-                     "last_nonzero_rank": int(rated.loc[rated["egdi"] > 0, "rank"].max()),
-                     "zero_unranked": int(((frame["rank"].isna()) & (frame["egdi"] == 0)).sum()),
-                     **{f"{index}_also_0": int((zero[index] == 0).sum()) for index in ("epi", "osi", "hci", "tii")}})
+        rows.append(
+            {
+                "survey_year": year,
+                "ranked": len(rated),
+                "scored_zero": len(zero),
+                "zero_rank": shared[0] if shared else None,
+                "last_nonzero_rank": int(rated.loc[rated["egdi"] > 0, "rank"].max()),
+                "zero_unranked": int(((frame["rank"].isna()) & (frame["egdi"] == 0)).sum()),
+                **{f"{index}_also_0": int((zero[index] == 0).sum()) for index in ("epi", "osi", "hci", "tii")},
+            }
+        )
     return pd.DataFrame(rows).astype({"zero_rank": "Int64"})
 
 
@@ -150,8 +166,7 @@ def regional_ranking(year: int, grouping: str) -> pd.DataFrame:
     missing = sorted(set(members["country"]) - set(data["country"]))
     if missing:
         raise LookupError(f"un_m49_asia_oceania names not found in the {year} EGDI file: {missing}")
-    frame = members[["country", "sub_region"]].merge(data[["country", "egdi", "rank"]], on="country",
-                                                     validate="1:1")
+    frame = members[["country", "sub_region"]].merge(data[["country", "egdi", "rank"]], on="country", validate="1:1")
     frame = frame.rename(columns={"rank": "world_rank"})
     frame["regional_rank"] = frame["egdi"].rank(method="min", ascending=False).astype(int)
     frame["grouping"] = grouping

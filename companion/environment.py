@@ -27,8 +27,15 @@ RECORD = ROOT / "about" / "computing-environment.json"
 REQUIREMENTS = ROOT / "requirements.txt"
 
 # environment variables that send numpy or the BLAS library down other code paths (or thread counts)
-STEERING = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
-            "MKL_NUM_THREADS", "NPY_DISABLE_CPU_FEATURES", "NPY_ENABLE_CPU_FEATURES")
+STEERING = (
+    "OPENBLAS_CORETYPE",
+    "OPENBLAS_L2_SIZE",
+    "OPENBLAS_NUM_THREADS",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NPY_DISABLE_CPU_FEATURES",
+    "NPY_ENABLE_CPU_FEATURES",
+)
 
 
 def _canonical(name: str) -> str:
@@ -79,9 +86,11 @@ def _numpy_simd() -> dict:
     from numpy._core import _multiarray_umath as umath
 
     features = umath.__cpu_features__
-    return {"baseline": list(umath.__cpu_baseline__),
-            "dispatch_in_use": [f for f in umath.__cpu_dispatch__ if features.get(f)],
-            "dispatch_available_not_used": [f for f in umath.__cpu_dispatch__ if not features.get(f)]}
+    return {
+        "baseline": list(umath.__cpu_baseline__),
+        "dispatch_in_use": [f for f in umath.__cpu_dispatch__ if features.get(f)],
+        "dispatch_available_not_used": [f for f in umath.__cpu_dispatch__ if not features.get(f)],
+    }
 
 
 def current() -> dict:
@@ -90,22 +99,29 @@ def current() -> dict:
     pins = pinned_packages()
     return {
         "python": {"version": platform.python_version(), "implementation": platform.python_implementation()},
-        "os": {"system": platform.system(), "release": platform.release(), "machine": platform.machine(),
-               "libc": " ".join(platform.libc_ver()).strip()},
+        "os": {
+            "system": platform.system(),
+            "release": platform.release(),
+            "machine": platform.machine(),
+            "libc": " ".join(platform.libc_ver()).strip(),
+        },
         "cpu": {"model": _cpu_model(), "logical_cores": os.cpu_count()},
         "blas": _blas(),
         "numpy_simd": _numpy_simd(),
         "steering_variables": {name: os.environ.get(name) for name in STEERING if os.environ.get(name)},
-        "pinned_packages": {name: {"pinned": version, "installed": installed.get(name)}
-                            for name, version in pins.items()},
+        "pinned_packages": {
+            name: {"pinned": version, "installed": installed.get(name)} for name, version in pins.items()
+        },
         "other_packages": {name: version for name, version in installed.items() if name not in pins},
     }
 
 
 def read_record(path: Path = RECORD) -> dict:
     if not path.is_file():
-        raise FileNotFoundError(f"no computing-environment record at {path}: run `make execute` "
-                                "(or python -m companion environment --write) to make one")
+        raise FileNotFoundError(
+            f"no computing-environment record at {path}: run `make execute` "
+            "(or python -m companion environment --write) to make one"
+        )
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -157,10 +173,14 @@ def explain_differences() -> str:
     except Exception as exc:  # the report must not fail because the environment cannot be read
         return f"(could not compare the computing environment with the record: {exc})"
     if not found:
-        return ("This run's computing environment matches the record of the stored outputs "
-                f"({RECORD.relative_to(ROOT)}): the difference is not explained by the machine.")
-    return ("This run's computing environment differs from the one that produced the stored outputs "
-            f"({RECORD.relative_to(ROOT)}):\n  " + "\n  ".join(found))
+        return (
+            "This run's computing environment matches the record of the stored outputs "
+            f"({RECORD.relative_to(ROOT)}): the difference is not explained by the machine."
+        )
+    return (
+        "This run's computing environment differs from the one that produced the stored outputs "
+        f"({RECORD.relative_to(ROOT)}):\n  " + "\n  ".join(found)
+    )
 
 
 def as_text(env: dict) -> str:
@@ -183,6 +203,7 @@ def run(args) -> None:
 def main(argv=None) -> int:
     """``python -m companion.environment`` (the same as ``python -m companion environment``)."""
     from .__main__ import main as companion_main
+
     return companion_main(["environment", *(argv if argv is not None else sys.argv[1:])])
 
 

@@ -37,21 +37,47 @@ PACKAGE = "companion"
 FIGURE_FILES = ("png", "svg", "csv", "bib", "txt")
 NAMES_FILE = ROOT / "data" / "mappings" / "exhibit_names.csv"
 # modules that draw, round, fetch or run notebooks: not "functions that compute" an exhibit
-TOOLING = {"figures", "precision", "sources", "notebooks", "prerun", "environment", "exhibits", "validate",
-           "schemas", "published", "__main__", "provenance"}
+TOOLING = {
+    "figures",
+    "precision",
+    "sources",
+    "notebooks",
+    "prerun",
+    "environment",
+    "exhibits",
+    "validate",
+    "schemas",
+    "published",
+    "__main__",
+    "provenance",
+}
 BEYOND = "beyond the article"
-COLUMNS = ["chapter", "exhibit", "kind", "article", "article_name", "title", "notebook", "calls", "functions",
-           "loaders", "raw_files", "published", "outputs"]
+COLUMNS = [
+    "chapter",
+    "exhibit",
+    "kind",
+    "article",
+    "article_name",
+    "title",
+    "notebook",
+    "calls",
+    "functions",
+    "loaders",
+    "raw_files",
+    "published",
+    "outputs",
+]
 
 
 # ------------------------------------------------------------------ the package's call graph
 
+
 @dataclass
 class _Module:
-    name: str                                     # "kazstat"
+    name: str  # "kazstat"
     tree: ast.Module
-    modules: dict[str, str] = field(default_factory=dict)   # local name -> companion module ("kazstat")
-    objects: dict[str, str] = field(default_factory=dict)   # local name -> "module.name"
+    modules: dict[str, str] = field(default_factory=dict)  # local name -> companion module ("kazstat")
+    objects: dict[str, str] = field(default_factory=dict)  # local name -> "module.name"
     functions: dict[str, ast.AST] = field(default_factory=dict)  # "f" or "Class" -> node
 
 
@@ -127,8 +153,14 @@ class _Unknown(Exception):
     """An argument whose value is known only at run time."""
 
 
-def _value(node: ast.AST, modules: dict[str, str], objects: dict[str, str], module: str | None,
-           env: dict | None = None, hidden: frozenset = frozenset()):
+def _value(
+    node: ast.AST,
+    modules: dict[str, str],
+    objects: dict[str, str],
+    module: str | None,
+    env: dict | None = None,
+    hidden: frozenset = frozenset(),
+):
     """A call argument's value when it is a constant: a literal, an argument bound by the caller
     (``env``), or a module-level constant; else raise :class:`_Unknown`."""
     env = env or {}
@@ -158,13 +190,14 @@ def _value(node: ast.AST, modules: dict[str, str], objects: dict[str, str], modu
 @dataclass
 class _Reads:
     """What one piece of code reaches: package functions, loaders with the keys read, published files."""
-    functions: set[str] = field(default_factory=set)
-    keys: dict[str, set[str]] = field(default_factory=dict)   # loader -> keys
-    published: set[str] = field(default_factory=set)
-    strings: set[str] = field(default_factory=set)            # string constants (claim ids, table names)
-    calls: list = field(default_factory=list)                 # (package function, args or None, kwargs)
 
-    def update(self, other: "_Reads") -> None:
+    functions: set[str] = field(default_factory=set)
+    keys: dict[str, set[str]] = field(default_factory=dict)  # loader -> keys
+    published: set[str] = field(default_factory=set)
+    strings: set[str] = field(default_factory=set)  # string constants (claim ids, table names)
+    calls: list = field(default_factory=list)  # (package function, args or None, kwargs)
+
+    def update(self, other: _Reads) -> None:
         self.functions |= other.functions
         for loader, keys in other.keys.items():
             self.keys.setdefault(loader, set()).update(keys)
@@ -180,8 +213,9 @@ def _published_file(target: str, args: list) -> str | None:
     return None
 
 
-def _scan(nodes, modules, objects, module: str | None, env: dict | None = None,
-          hidden: frozenset = frozenset()) -> _Reads:
+def _scan(
+    nodes, modules, objects, module: str | None, env: dict | None = None, hidden: frozenset = frozenset()
+) -> _Reads:
     """Direct reads of some code: the package functions it calls (with the arguments whose values
     are constants) or refers to, the published files it names, and its string constants."""
     reads = _Reads()
@@ -206,8 +240,7 @@ def _scan(nodes, modules, objects, module: str | None, env: dict | None = None,
             called.add(id(node.func))
             try:
                 args = [_value(a, modules, objects, module, env, hidden) for a in node.args]
-                kwargs = {k.arg: _value(k.value, modules, objects, module, env, hidden)
-                          for k in node.keywords if k.arg}
+                kwargs = {k.arg: _value(k.value, modules, objects, module, env, hidden) for k in node.keywords if k.arg}
             except _Unknown:
                 args, kwargs = None, None
             reads.calls.append((target, args, kwargs))
@@ -246,7 +279,7 @@ def _bind(node: ast.AST, module: _Module, args, kwargs) -> dict | None:
     params = [a.arg for a in node.args.posonlyargs + node.args.args]
     env = {}
     defaults = node.args.defaults
-    for param, default in zip(params[len(params) - len(defaults):], defaults):
+    for param, default in zip(params[len(params) - len(defaults) :], defaults):
         try:
             env[param] = _value(default, module.modules, module.objects, module.name)
         except _Unknown:
@@ -264,8 +297,10 @@ def _bind(node: ast.AST, module: _Module, args, kwargs) -> dict | None:
 
 def _registered() -> dict[str, str]:
     """The ledger's registered computations: claim id or printed-table name -> package function."""
+
     def name(fn):
         return f"{fn.__module__.split('.', 1)[1]}.{fn.__qualname__.split('.')[0]}"  # top-level function
+
     found = {claim: name(fn) for claim, fn in getattr(ledger, "_CLAIMS", {}).items()}
     found.update({table: name(spec.compute) for table, spec in getattr(ledger, "_TABLES", {}).items()})
     return found
@@ -281,8 +316,9 @@ def _evaluators() -> frozenset[str]:
         for node in ast.walk(module.tree):
             for decorator in getattr(node, "decorator_list", []):
                 func = decorator.func if isinstance(decorator, ast.Call) else decorator
-                target = _resolve(func, module.modules, module.objects,
-                                  {n: f"{module.name}.{n}" for n in module.functions})
+                target = _resolve(
+                    func, module.modules, module.objects, {n: f"{module.name}.{n}" for n in module.functions}
+                )
                 if target:
                     decorators.add(target)
     found = set()
@@ -339,6 +375,7 @@ def reach(start: _Reads) -> _Reads:
 
 # ------------------------------------------------------------------ the notebooks
 
+
 def _statements(path: Path) -> list[ast.stmt]:
     statements = []
     for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
@@ -393,8 +430,13 @@ def backward_slice(statements: list[ast.stmt], index: int) -> list[ast.stmt]:
 
 def _is_save(stmt: ast.stmt, modules: dict[str, str]) -> ast.Call | None:
     for node in ast.walk(stmt):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "save"
-                and isinstance(node.func.value, ast.Name) and modules.get(node.func.value.id) == "figures"):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "save"
+            and isinstance(node.func.value, ast.Name)
+            and modules.get(node.func.value.id) == "figures"
+        ):
             return node
     return None
 
@@ -427,13 +469,20 @@ def notebook_figures(path: Path) -> list[dict]:
         part = backward_slice(statements, index)
         reads = _scan(part, modules, objects, None)
         kwargs = {kw.arg: _literal(kw.value) for kw in call.keywords if kw.arg}
-        figures.append({"name": _literal(call.args[1]), "title": kwargs.get("title") or _literal(call.args[1]),
-                        "declared_sources": kwargs.get("sources") or [], "reads": reach(reads),
-                        "calls": {target for target, _, _ in reads.calls}})
+        figures.append(
+            {
+                "name": _literal(call.args[1]),
+                "title": kwargs.get("title") or _literal(call.args[1]),
+                "declared_sources": kwargs.get("sources") or [],
+                "reads": reach(reads),
+                "calls": {target for target, _, _ in reads.calls},
+            }
+        )
     return figures
 
 
 # ------------------------------------------------------------------ the list
+
 
 def chapter_order() -> list[str]:
     """The chapter folders in the order of ``_toc.yml``."""
@@ -450,21 +499,36 @@ def article_names() -> pd.DataFrame:
 
 def _computing(functions) -> list[str]:
     package = _package()
-    return sorted(f for f in functions if f.split(".")[0] not in TOOLING
-                  and isinstance(package[f.split(".")[0]].functions.get(f.split(".")[1]), ast.FunctionDef))
+    return sorted(
+        f
+        for f in functions
+        if f.split(".")[0] not in TOOLING
+        and isinstance(package[f.split(".")[0]].functions.get(f.split(".")[1]), ast.FunctionDef)
+    )
 
 
 def _row(chapter, exhibit, kind, title, notebook, calls, reads: _Reads, outputs, names) -> dict:
     if exhibit not in names.index:
-        raise KeyError(f"exhibit {exhibit!r} ({notebook}) has no row in {NAMES_FILE.relative_to(ROOT)}: "
-                       f"add its article's own name for it (or '{BEYOND}')")
+        raise KeyError(
+            f"exhibit {exhibit!r} ({notebook}) has no row in {NAMES_FILE.relative_to(ROOT)}: "
+            f"add its article's own name for it (or '{BEYOND}')"
+        )
     keys = sorted({k for ks in reads.keys.values() for k in ks})
-    return {"chapter": chapter, "exhibit": exhibit, "kind": kind, "article": names.at[exhibit, "article"],
-            "article_name": names.at[exhibit, "article_name"], "title": title, "notebook": notebook,
-            "calls": " ".join(_computing(calls)), "functions": " ".join(_computing(reads.functions)),
-            "loaders": " ".join(sorted(reads.keys)), "raw_files": " ".join(keys),
-            "published": " ".join(sorted(reads.published)),
-            "outputs": outputs}
+    return {
+        "chapter": chapter,
+        "exhibit": exhibit,
+        "kind": kind,
+        "article": names.at[exhibit, "article"],
+        "article_name": names.at[exhibit, "article_name"],
+        "title": title,
+        "notebook": notebook,
+        "calls": " ".join(_computing(calls)),
+        "functions": " ".join(_computing(reads.functions)),
+        "loaders": " ".join(sorted(reads.keys)),
+        "raw_files": " ".join(keys),
+        "published": " ".join(sorted(reads.published)),
+        "outputs": outputs,
+    }
 
 
 def exhibits() -> pd.DataFrame:
@@ -478,14 +542,39 @@ def exhibits() -> pd.DataFrame:
         for table in sorted(ledger._TABLES.values(), key=lambda t: t.name):
             if table.notebook == notebook:
                 compute = f"{table.compute.__module__.split('.', 1)[1]}.{table.compute.__qualname__}"
-                reads = reach(_Reads(published={f"data/published/{table.name}.csv"},
-                                     calls=[(compute, [], {})], strings={table.name}))
-                rows.append(_row(path.parent.name, table.name, "table", f"printed table {table.name} recomputed",
-                                 notebook, [compute], reads, "ledger rows (python -m companion claims)", names))
+                reads = reach(
+                    _Reads(
+                        published={f"data/published/{table.name}.csv"}, calls=[(compute, [], {})], strings={table.name}
+                    )
+                )
+                rows.append(
+                    _row(
+                        path.parent.name,
+                        table.name,
+                        "table",
+                        f"printed table {table.name} recomputed",
+                        notebook,
+                        [compute],
+                        reads,
+                        "ledger rows (python -m companion claims)",
+                        names,
+                    )
+                )
         for fig in notebook_figures(path):
             outputs = " ".join(f"_static/figures/{fig['name']}.{ext}" for ext in FIGURE_FILES)
-            rows.append(_row(path.parent.name, fig["name"], "figure", fig["title"], notebook, fig["calls"],
-                             fig["reads"], outputs, names))
+            rows.append(
+                _row(
+                    path.parent.name,
+                    fig["name"],
+                    "figure",
+                    fig["title"],
+                    notebook,
+                    fig["calls"],
+                    fig["reads"],
+                    outputs,
+                    names,
+                )
+            )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -497,10 +586,14 @@ def markdown() -> str:
     """The exhibits as a Markdown table (pasted into README.md by ``python -m companion exhibits``): the
     functions column names those the notebook (or the ledger, for a printed table) calls; the book's
     page lists every function they reach as well."""
-    lines = ["| exhibit | article's name | notebook | functions called | loaders | raw files | published |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| exhibit | article's name | notebook | functions called | loaders | raw files | published |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for row in exhibits().itertuples():
         name = row.article_name if row.article_name == BEYOND else f"{row.article_name} (article {row.article})"
-        lines.append(f"| `{row.exhibit}` | {name} | `{row.notebook}` | {_code(row.calls)} | "
-                     f"{_code(row.loaders)} | {_code(row.raw_files)} | {_code(row.published)} |")
+        lines.append(
+            f"| `{row.exhibit}` | {name} | `{row.notebook}` | {_code(row.calls)} | "
+            f"{_code(row.loaders)} | {_code(row.raw_files)} | {_code(row.published)} |"
+        )
     return "\n".join(lines)

@@ -46,11 +46,13 @@ def use_style() -> None:
     plt.style.use(STYLE)
     try:
         from IPython import get_ipython
+
         shell = get_ipython()
     except ImportError:
         shell = None
     if shell is not None and getattr(shell, "kernel", None) is not None:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
+
         set_matplotlib_formats("png")
     else:
         matplotlib.use("Agg")
@@ -59,6 +61,7 @@ def use_style() -> None:
 def _base_url() -> str:
     """The book's public address ("" for a local build): see companion.release, the one place."""
     from .release import publication
+
     return publication().base_url
 
 
@@ -95,17 +98,21 @@ class Exported:
 def _citation(name: str, title: str, page: str) -> tuple[str, str]:
     anchor = f"{page}#{name}"
     url = f"{_base_url()}/{anchor}" if _base_url() else anchor
-    text = (f"Companion book authors. \u201c{title}\u201d (figure {name}). In: {BOOK_TITLE}, "
-            f"version {BOOK_VERSION}. {url}")
+    text = (
+        f"Companion book authors. \u201c{title}\u201d (figure {name}). In: {BOOK_TITLE}, version {BOOK_VERSION}. {url}"
+    )
     key = name.replace("-", "_")
-    bib = (f"@misc{{{key},\n  author = {{{{Companion book authors}}}},\n  title = {{{title}}},\n"
-           f"  howpublished = {{Figure {name} in: {BOOK_TITLE}}},\n  version = {{{BOOK_VERSION}}},\n"
-           f"  url = {{{url}}}\n}}\n")
+    bib = (
+        f"@misc{{{key},\n  author = {{{{Companion book authors}}}},\n  title = {{{title}}},\n"
+        f"  howpublished = {{Figure {name} in: {BOOK_TITLE}}},\n  version = {{{BOOK_VERSION}}},\n"
+        f"  url = {{{url}}}\n}}\n"
+    )
     return text, bib
 
 
-def save(fig, name: str, data: pd.DataFrame, *, title: str, sources: list[str], notebook: str,
-         show_data: bool = False) -> Exported:
+def save(
+    fig, name: str, data: pd.DataFrame, *, title: str, sources: list[str], notebook: str, show_data: bool = False
+) -> Exported:
     """Export ``fig`` as the book figure ``name`` (also its label, e.g. ``fig-kz-regions``).
 
     data: exactly what is plotted (saved as CSV; kept in the notebook's stored outputs, glued as
@@ -122,9 +129,11 @@ def save(fig, name: str, data: pd.DataFrame, *, title: str, sources: list[str], 
     csv = data.to_csv(index=False, lineterminator="\n")
     unrounded = too_precise(csv)
     if unrounded:  # a float at full precision would change the CSV (and its hash) with the CPU
-        raise ValueError(f"figure {name}: the plotted data carry more than {SIGNIFICANT_DIGITS} significant "
-                         f"digits (e.g. {', '.join(unrounded[:3])}); round them with "
-                         "companion.precision.rounded() and draw the figure from the rounded data")
+        raise ValueError(
+            f"figure {name}: the plotted data carry more than {SIGNIFICANT_DIGITS} significant "
+            f"digits (e.g. {', '.join(unrounded[:3])}); round them with "
+            "companion.precision.rounded() and draw the figure from the rounded data"
+        )
     declared = [source(key) for key in sources]  # unknown keys fail here
     FIGURE_DIR.mkdir(parents=True, exist_ok=True)
     files = {ext: FIGURE_DIR / f"{name}.{ext}" for ext in ("png", "svg", "csv", "txt", "bib")}
@@ -135,7 +144,7 @@ def save(fig, name: str, data: pd.DataFrame, *, title: str, sources: list[str], 
         "png": _render(fig, "png", dpi=DPI, metadata={"Software": None}),
         "svg": _render(fig, "svg", metadata={"Date": None, "Creator": None}),
         "csv": csv.encode("utf-8"),
-        "txt": f"{text}\n{data_lines}\n".encode("utf-8"),
+        "txt": f"{text}\n{data_lines}\n".encode(),
         "bib": bib.encode("utf-8"),
     }
     for ext, path in files.items():
@@ -153,15 +162,19 @@ def save(fig, name: str, data: pd.DataFrame, *, title: str, sources: list[str], 
     up = "../" * (len(Path(notebook).parts) - 1)
     links = " · ".join(
         f'<a href="{up}_static/figures/{name}.{ext}" download>{label}</a>'
-        for ext, label in (("png", "PNG"), ("svg", "SVG"), ("csv", "data (CSV)"), ("bib", "BibTeX")))
+        for ext, label in (("png", "PNG"), ("svg", "SVG"), ("csv", "data (CSV)"), ("bib", "BibTeX"))
+    )
     source_items = "".join(f"<li>{_html(s.citation())}</li>" for s in declared)
     hashes = "".join(f"<li><code>{name}.{ext}</code> <code>{digest}</code></li>" for ext, digest in digests.items())
-    display(HTML(
-        f'<details class="cite-box" id="cite-{name}"><summary>Cite and download figure '
-        f'<code>{name}</code></summary>\n<p>{links} · <a href="{up}_sources/{notebook}">notebook</a></p>\n'
-        f"<p><strong>Cite as</strong></p><pre>{_html(text)}</pre>\n<pre>{_html(bib)}</pre>\n"
-        f"<p><strong>Data plotted</strong> come from</p><ul>{source_items}</ul>\n"
-        f"<p><strong>sha256</strong> of the exported files</p><ul class=\"file-hashes\">{hashes}</ul></details>"))
+    display(
+        HTML(
+            f'<details class="cite-box" id="cite-{name}"><summary>Cite and download figure '
+            f'<code>{name}</code></summary>\n<p>{links} · <a href="{up}_sources/{notebook}">notebook</a></p>\n'
+            f"<p><strong>Cite as</strong></p><pre>{_html(text)}</pre>\n<pre>{_html(bib)}</pre>\n"
+            f"<p><strong>Data plotted</strong> come from</p><ul>{source_items}</ul>\n"
+            f'<p><strong>sha256</strong> of the exported files</p><ul class="file-hashes">{hashes}</ul></details>'
+        )
+    )
     return Exported(name, files, text, bib)
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import published, schemas
 from .sources import fetch, loader
-from .validate import SchemaError, read_sheet_rows
+from .validate import read_sheet_rows
 
 RATINGS_KEY = "fh_ratings_1973_2024"
 SCORES_KEY = "fh_scores_2003_2024"
@@ -48,8 +48,10 @@ def ratings(sheet: str = "Country Ratings, Statuses ") -> pd.DataFrame:
     rows = _sheet_rows(RATINGS_KEY, sheet)
     editions, reviewed, kinds = rows[0], rows[1], rows[2]
     if str(editions[0]).strip() != "Survey Edition" or [str(k).strip() for k in kinds[1:4]] != ["PR", "CL", "Status"]:
-        raise ValueError(f"data file {RATINGS_KEY!r}: sheet {sheet!r} does not start with the "
-                         f"edition / year-under-review / PR-CL-Status header rows")
+        raise ValueError(
+            f"data file {RATINGS_KEY!r}: sheet {sheet!r} does not start with the "
+            f"edition / year-under-review / PR-CL-Status header rows"
+        )
     records = []
     for row in rows[3:]:
         if not row[0]:
@@ -57,12 +59,20 @@ def ratings(sheet: str = "Country Ratings, Statuses ") -> pd.DataFrame:
         for col in range(1, len(editions), 3):
             if editions[col] is None:
                 continue
-            pr, cl, status = row[col:col + 3]
+            pr, cl, status = row[col : col + 3]
             if status in (None, "-") or pr in (None, "-"):
                 continue
-            records.append({"country": str(row[0]).strip(), "edition_label": str(editions[col]).strip(),
-                            "edition": _as_year(editions[col]), "year_under_review": _as_year(reviewed[col]),
-                            "pr_rating": pr, "cl_rating": cl, "status": str(status).strip()})
+            records.append(
+                {
+                    "country": str(row[0]).strip(),
+                    "edition_label": str(editions[col]).strip(),
+                    "edition": _as_year(editions[col]),
+                    "year_under_review": _as_year(reviewed[col]),
+                    "pr_rating": pr,
+                    "cl_rating": cl,
+                    "status": str(status).strip(),
+                }
+            )
     frame = pd.DataFrame.from_records(records)
     for col in ("edition", "year_under_review"):
         frame[col] = frame[col].astype("Int64")
@@ -74,15 +84,26 @@ def ratings(sheet: str = "Country Ratings, Statuses ") -> pd.DataFrame:
     recent = frame[(frame["year_under_review"] >= 1990).fillna(False)]
     bad = recent[recent["pr_rating"].isna() | recent["cl_rating"].isna() | ~recent["status"].isin(list(STATUS_NAMES))]
     if len(bad):
-        raise ValueError(f"data file {RATINGS_KEY!r}: {len(bad)} unreadable PR/CL/Status cells since 1990, "
-                         f"e.g. {bad.iloc[0].to_dict()}")
+        raise ValueError(
+            f"data file {RATINGS_KEY!r}: {len(bad)} unreadable PR/CL/Status cells since 1990, "
+            f"e.g. {bad.iloc[0].to_dict()}"
+        )
     frame["status_name"] = frame["status"].map(STATUS_NAMES)
     return frame.sort_values(["country", "edition_label"]).reset_index(drop=True)
 
 
-SCORE_COLUMNS = {"Country/Territory": "country", "Region": "region", "C/T?": "kind", "Edition": "edition",
-                 "Status": "status", "PR Rating": "pr_rating", "CL Rating": "cl_rating", "PR": "pr_score",
-                 "CL": "cl_score", "Total": "total"}
+SCORE_COLUMNS = {
+    "Country/Territory": "country",
+    "Region": "region",
+    "C/T?": "kind",
+    "Edition": "edition",
+    "Status": "status",
+    "PR Rating": "pr_rating",
+    "CL Rating": "cl_rating",
+    "PR": "pr_score",
+    "CL": "cl_score",
+    "Total": "total",
+}
 
 
 @loader(SCORES_KEY)
@@ -90,13 +111,13 @@ def scores() -> pd.DataFrame:
     """Aggregate scores, one row per country or territory and edition, 2003-2024.
 
     Columns: country, region, kind ('c' country, 't' territory), edition, year_under_review, status,
-    status_name, pr_rating, cl_rating, pr_score (0-40), cl_score (0-60), total (0-100; a PR score, and so a total, can fall below 0 by up to 4).
+    status_name, pr_rating, cl_rating, pr_score (0-40), cl_score (0-60), total (0-100; a PR score, and
+    so a total, can fall below 0 by up to 4).
     Editions 2003-2005 have no status, ratings or region in this workbook (missing here).
     """
     rows = _sheet_rows(SCORES_KEY, "FIW06-24")
     header = [str(h).strip() if h is not None else None for h in rows[0]]
     late = pd.DataFrame.from_records(rows[1:], columns=header)
-    text = {"Country/Territory", "Region", "C/T?", "Status"}
     late = schemas.check(late, schemas.FH_SCORES_2006_RAW, SCORES_KEY)
     late = late[list(SCORE_COLUMNS)].rename(columns=SCORE_COLUMNS).dropna(subset=["country"])
 
@@ -107,8 +128,13 @@ def scores() -> pd.DataFrame:
     parts = []
     for edition in (2003, 2004, 2005):
         short = f"FIW{edition % 100:02d}"
-        cols = {"Country/Territory": "country", "C/T?": "kind", f"{short} PR": "pr_score",
-                f"{short} CL": "cl_score", f"{short} Total": "total"}
+        cols = {
+            "Country/Territory": "country",
+            "C/T?": "kind",
+            f"{short} PR": "pr_score",
+            f"{short} CL": "cl_score",
+            f"{short} Total": "total",
+        }
         early = schemas.check(early, schemas.fh_scores_2003_raw(short), SCORES_KEY)
         part = early[list(cols)].rename(columns=cols)
         part["edition"] = edition
@@ -120,8 +146,22 @@ def scores() -> pd.DataFrame:
     frame["edition"] = frame["edition"].astype(int)
     frame["year_under_review"] = frame["edition"] - 1
     frame["status_name"] = frame["status"].map(STATUS_NAMES)
-    frame = frame[["country", "region", "kind", "edition", "year_under_review", "status", "status_name",
-                   "pr_rating", "cl_rating", "pr_score", "cl_score", "total"]]
+    frame = frame[
+        [
+            "country",
+            "region",
+            "kind",
+            "edition",
+            "year_under_review",
+            "status",
+            "status_name",
+            "pr_rating",
+            "cl_rating",
+            "pr_score",
+            "cl_score",
+            "total",
+        ]
+    ]
     # The scale tops out at PR 40 and total 100, but sheet FIW03-05 prints Luxembourg's FIW03 PR score
     # as 44 and its total as 101 (a slip in the file); kept as printed, hence the wider ranges here.
     frame = schemas.check(frame, schemas.FH_SCORES, SCORES_KEY)
@@ -141,7 +181,10 @@ def country_history(country: str, first: int = 2003, last: int = 2024) -> pd.Dat
     scored = scored[(scored["country"] == country) & scored["edition"].between(first, last)]
     merged = rated[["edition", "year_under_review", "status", "status_name", "pr_rating", "cl_rating"]].merge(
         scored[["edition", "pr_score", "cl_score", "total"]].astype({"edition": "Int64"}),
-        on="edition", how="outer", validate="1:1")
+        on="edition",
+        how="outer",
+        validate="1:1",
+    )
     return merged.sort_values("edition").reset_index(drop=True)
 
 

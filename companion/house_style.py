@@ -13,8 +13,8 @@ computes, from a code cell's source alone, the myst-nb tags the cell must carry,
 * **plotting cells** (``figures.save(...)`` or a matplotlib figure): ``hide-input``; the figure
   shows through its ``{glue:figure}`` and the cell's visible output is the "Cite and download" box;
 * **inspection outputs** (a cell whose last expression only summarises a frame for the author:
-  ``.agg``, ``.describe``, ``.info``, ``.value_counts``, ``.shape``, ``.dtypes``): ``remove-output``, kept in the stored notebook (nbval still compares them) but not
-  shown on the page.
+  ``.agg``, ``.describe``, ``.info``, ``.value_counts``, ``.shape``, ``.dtypes``): ``remove-output``,
+  kept in the stored notebook (nbval still compares them) but not shown on the page.
 
 * the **verdict box** (``verdict_box(...)``, :mod:`companion.report`), the first thing a reader
   sees: ``remove-input``, only the box shows. It does not count as the page's first code cell.
@@ -61,8 +61,12 @@ def _calls(node: ast.AST) -> set[str]:
 
 
 def _is_glue_call(node: ast.AST) -> bool:
-    return (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
-            and isinstance(node.value.func, ast.Name) and node.value.func.id in GLUE_NAMES)
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Name)
+        and node.value.func.id in GLUE_NAMES
+    )
 
 
 def _glue_only(statements: list[ast.stmt]) -> bool:
@@ -118,8 +122,12 @@ def is_inspection(source: str) -> bool:
 def is_verdict_box(source: str) -> bool:
     """The cell only shows the page's verdict box."""
     statements = _statements(source)
-    return (bool(statements) and isinstance(statements[-1], ast.Expr) and "verdict_box" in _calls(statements[-1])
-            and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in statements[:-1]))
+    return (
+        bool(statements)
+        and isinstance(statements[-1], ast.Expr)
+        and "verdict_box" in _calls(statements[-1])
+        and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in statements[:-1])
+    )
 
 
 def house_tags(source: str, first: bool = False) -> set[str]:

@@ -18,8 +18,10 @@ from .sources import fetch, loader
 from .validate import SchemaError, read_sheet_rows
 
 KEYS = {"2017": "itu_key_ict_2017", "2019": "itu_key_ict_2019"}
-VINTAGES = {"itu_key_ict_2017": "ITU Key ICT indicators, July 2017",
-            "itu_key_ict_2019": "ITU Key ICT indicators, 28 October 2019"}
+VINTAGES = {
+    "itu_key_ict_2017": "ITU Key ICT indicators, July 2017",
+    "itu_key_ict_2019": "ITU Key ICT indicators, 28 October 2019",
+}
 INTERNET = "Individuals using the Internet"
 WORLD_GROUPS = ("Developed", "Developing", "World", "LDCs")
 REGIONS = ("Africa", "Arab States", "Asia & Pacific", "CIS", "Europe", "The Americas")
@@ -70,9 +72,18 @@ def aggregates(key: str) -> pd.DataFrame:
                 raise SchemaError(f"data file {key!r}: a row for {label!r} comes before any indicator or header row")
             for i, (measure, year, estimate) in columns.items():
                 if i < len(row) and row[i] is not None and row[i] != "N/A":  # the workbook's "not available"
-                    records.append({"vintage": VINTAGES[key], "indicator": indicator, "entity": label,
-                                    "grouping": "development status" if label in WORLD_GROUPS else "ITU/BDT region",
-                                    "year": year, "estimate": estimate, "measure": measure, "value": float(row[i])})
+                    records.append(
+                        {
+                            "vintage": VINTAGES[key],
+                            "indicator": indicator,
+                            "entity": label,
+                            "grouping": "development status" if label in WORLD_GROUPS else "ITU/BDT region",
+                            "year": year,
+                            "estimate": estimate,
+                            "measure": measure,
+                            "value": float(row[i]),
+                        }
+                    )
     frame = pd.DataFrame(records)
     if frame.empty or INTERNET not in set(frame["indicator"]):
         raise SchemaError(f"data file {key!r}: no block '{INTERNET}' found in Sheet1")

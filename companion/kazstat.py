@@ -32,11 +32,13 @@ def internet_share() -> pd.DataFrame:
     raw = read_csv(fetch(key), key, dtype={"URBANISATION": "string", "SEX": "string", "REF_AREA": "string"})
     raw = schemas.check(raw, schemas.KZ_SDG_RAW, key)
     totals = raw[raw["URBANISATION"].isna() & raw["SEX"].isna()]
-    frame = pd.DataFrame({
-        "year": totals["Year"].astype(int),
-        "area_code": totals["REF_AREA"].str.strip().fillna(NATIONAL).astype(str),
-        "share": totals["Value"].astype(float),
-    })
+    frame = pd.DataFrame(
+        {
+            "year": totals["Year"].astype(int),
+            "area_code": totals["REF_AREA"].str.strip().fillna(NATIONAL).astype(str),
+            "share": totals["Value"].astype(float),
+        }
+    )
     frame["area"] = frame["area_code"].map(area_names())
     frame = frame[["year", "area_code", "area", "share"]]
     frame = schemas.check(frame, schemas.KZ_SHARES, key)
@@ -54,10 +56,14 @@ def table1a(years=(2018, 2019, 2020)) -> pd.DataFrame:
     mapping = published.mapping("kz_table1a_areas")
     shares = internet_share()
     shares = shares[shares["year"].isin(years)]
-    rows = printed[["row", "area_printed", "year"]].merge(mapping[["area_printed", "ref_area"]],
-                                                          on="area_printed", how="left", validate="m:1")
+    rows = printed[["row", "area_printed", "year"]].merge(
+        mapping[["area_printed", "ref_area"]], on="area_printed", how="left", validate="m:1"
+    )
     rows["area_code"] = rows["ref_area"].where(rows["area_printed"] != "The whole country", NATIONAL)
     rows = rows.merge(shares[["area_code", "year", "share"]], on=["area_code", "year"], how="left")
     rows = rows.rename(columns={"share": "recomputed"})
-    return rows[["row", "area_printed", "area_code", "year", "recomputed"]].sort_values(
-        ["row", "year"]).reset_index(drop=True)
+    return (
+        rows[["row", "area_printed", "area_code", "year", "recomputed"]]
+        .sort_values(["row", "year"])
+        .reset_index(drop=True)
+    )

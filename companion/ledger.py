@@ -21,8 +21,8 @@ from __future__ import annotations
 import importlib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 
@@ -33,15 +33,46 @@ ARTICLE_MODULES = tuple(a.module for a in articles.ARTICLES)  # the registry, da
 REPRODUCED, DIFFERS, NOT_CHECKABLE = "reproduced", "differs", "not checkable"
 VERDICTS = (REPRODUCED, DIFFERS, NOT_CHECKABLE)
 
-COLUMNS = ["claim_id", "article", "location", "printed", "paraphrase", "published", "unit", "recomputed",
-           "difference", "tolerance", "verdict", "basis", "evidence", "sources", "notebook", "note"]
-EVIDENCE_COLUMNS = ["claim_id", "article", "item", "role", "decides", "sources", "vintage", "reading",
-                    "read_as", "value", "gap", "tolerance", "matches", "notebook", "note"]
+COLUMNS = [
+    "claim_id",
+    "article",
+    "location",
+    "printed",
+    "paraphrase",
+    "published",
+    "unit",
+    "recomputed",
+    "difference",
+    "tolerance",
+    "verdict",
+    "basis",
+    "evidence",
+    "sources",
+    "notebook",
+    "note",
+]
+EVIDENCE_COLUMNS = [
+    "claim_id",
+    "article",
+    "item",
+    "role",
+    "decides",
+    "sources",
+    "vintage",
+    "reading",
+    "read_as",
+    "value",
+    "gap",
+    "tolerance",
+    "matches",
+    "notebook",
+    "note",
+]
 
 # The role of a piece of evidence: only the first two decide a verdict.
-CITED = "cited source"        # the source the article cites or names, at a vintage it could have seen
-LIKELY = "likely source"      # where the article cites none we hold: the source it most plausibly used
-OTHER = "comparison"          # another vintage, region, definition or source, shown beside; never decides
+CITED = "cited source"  # the source the article cites or names, at a vintage it could have seen
+LIKELY = "likely source"  # where the article cites none we hold: the source it most plausibly used
+OTHER = "comparison"  # another vintage, region, definition or source, shown beside; never decides
 ROLES = (CITED, LIKELY, OTHER)
 DECIDING = (CITED, LIKELY)
 
@@ -56,7 +87,8 @@ VERDICT_RULE = (
     "case. The claim is reproduced when some deciding evidence matches; it differs when deciding evidence has a "
     "value and none matches (the ledger shows the closest), or when no deciding evidence has a value but "
     "another source matches the printed value (the number is right, its source is not the one named); "
-    "otherwise it is not checkable, with the reason.")
+    "otherwise it is not checkable, with the reason."
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +101,7 @@ class Recomputed:
     Freedom House's 'Not Free'), ``tolerance`` overrides the claim's, and ``role`` says whether the
     evidence decides (:data:`CITED`, :data:`LIKELY`) or is a comparison (:data:`OTHER`).
     """
+
     value: float | str | None
     sources: tuple[str, ...] = ()
     notebook: str = ""
@@ -108,19 +141,23 @@ _TABLES: dict[str, _Table] = {}
 
 def recomputes(claim_id: str):
     """Register ``fn() -> Recomputed | list[Recomputed]`` as the evidence of the text claim ``claim_id``."""
+
     def register(fn):
         if claim_id in _CLAIMS:
             raise ValueError(f"claim {claim_id} is registered twice")
         _CLAIMS[claim_id] = fn
         return fn
+
     return register
 
 
 def recomputes_table(name: str, *, sources, notebook: str, tolerance: float, note: str = "", vintage: str = ""):
     """Register ``fn() -> DataFrame[area_printed, year, recomputed]`` for the printed table ``name``."""
+
     def register(fn):
         _TABLES[name] = _Table(name, fn, tuple(sources), notebook, tolerance, note, vintage)
         return fn
+
     return register
 
 
@@ -177,12 +214,25 @@ def _evidence_rows(claim_id, article, published_value, tolerance, items: list[Re
         tol = tolerance if e.tolerance is None else e.tolerance
         matched, gap = verdict(read_as, e.value, tol)
         value = precision.round_sig(e.value) if isinstance(e.value, float) else e.value
-        rows.append({"claim_id": claim_id, "article": article, "item": item, "role": e.role,
-                     "decides": e.role in DECIDING, "sources": " ".join(e.sources), "vintage": e.vintage,
-                     "reading": e.reading, "read_as": read_as, "value": value, "gap": gap,
-                     "tolerance": tol if _as_number(read_as) is not None else None,
-                     "matches": {REPRODUCED: True, DIFFERS: False}.get(matched), "notebook": e.notebook,
-                     "note": e.note})
+        rows.append(
+            {
+                "claim_id": claim_id,
+                "article": article,
+                "item": item,
+                "role": e.role,
+                "decides": e.role in DECIDING,
+                "sources": " ".join(e.sources),
+                "vintage": e.vintage,
+                "reading": e.reading,
+                "read_as": read_as,
+                "value": value,
+                "gap": gap,
+                "tolerance": tol if _as_number(read_as) is not None else None,
+                "matches": {REPRODUCED: True, DIFFERS: False}.get(matched),
+                "notebook": e.notebook,
+                "note": e.note,
+            }
+        )
     return rows
 
 
@@ -218,8 +268,10 @@ def _explain(decided: str, basis: dict, rows: list[dict]) -> str:
         matching = [r for r in rest if r["matches"]]
         if not basis["decides"]:
             named = " ".join(r["note"].removeprefix("not checkable: ") for r in rows if r["decides"])
-            note = (f"the source the article names gives no such value ({named}); {_describe(basis)} matches "
-                    f"the printed value. {note}").strip()
+            note = (
+                f"the source the article names gives no such value ({named}); {_describe(basis)} matches "
+                f"the printed value. {note}"
+            ).strip()
         elif matching:
             note = f"{note} Matching comparison: {_describe(matching[0])}.".strip()
         elif rest:
@@ -232,23 +284,33 @@ def _describe(row: dict) -> str:
     return f"{where}: {row['value']}"
 
 
-def _claim_row(claim_id, article, location, printed, paraphrase, published_value, unit, tolerance,
-               items: list[Recomputed]) -> tuple[dict, list[dict]]:
+def _claim_row(
+    claim_id, article, location, printed, paraphrase, published_value, unit, tolerance, items: list[Recomputed]
+) -> tuple[dict, list[dict]]:
     rows = _evidence_rows(claim_id, article, published_value, tolerance, items)
     decided, basis = judge(rows)
     sources = []
     for r in rows:
         sources += [k for k in r["sources"].split() if k not in sources]
     row = {
-        "claim_id": claim_id, "article": article, "location": location, "printed": printed,
-        "paraphrase": paraphrase, "published": published_value, "unit": unit,
+        "claim_id": claim_id,
+        "article": article,
+        "location": location,
+        "printed": printed,
+        "paraphrase": paraphrase,
+        "published": published_value,
+        "unit": unit,
         "recomputed": basis["value"] if decided != NOT_CHECKABLE else None,
         "difference": basis["gap"] if decided != NOT_CHECKABLE else None,
         "tolerance": basis["tolerance"] if basis["tolerance"] is not None else tolerance,
         "verdict": decided,
-        "basis": f"evidence {basis['item']} ({basis['role']}" + (f"; {basis['vintage']}" if basis["vintage"] else "")
-                 + (f"; {basis['reading']}" if basis["reading"] else "") + ")",
-        "evidence": len(rows), "sources": " ".join(sources), "notebook": basis["notebook"] or items[0].notebook,
+        "basis": f"evidence {basis['item']} ({basis['role']}"
+        + (f"; {basis['vintage']}" if basis["vintage"] else "")
+        + (f"; {basis['reading']}" if basis["reading"] else "")
+        + ")",
+        "evidence": len(rows),
+        "sources": " ".join(sources),
+        "notebook": basis["notebook"] or items[0].notebook,
         "note": _explain(decided, basis, rows),
     }
     return row, rows
@@ -270,12 +332,20 @@ def _table(name: str) -> tuple[list[dict], list[dict]]:
         if pd.isna(cell.value):
             continue
         value = None if pd.isna(cell.recomputed) else float(cell.recomputed)
-        result = Recomputed(value, spec.sources, spec.notebook, spec.note, vintage=spec.vintage,
-                            reading="the printed cell", role=CITED)
-        claim, rows = _claim_row(f"{cell.article}-T{cell.table}-{slug(cell.area_printed)}-{cell.year}", cell.article,
-                                 cell.locator, _printed_cell(float(cell.value)),
-                                 f"Table {cell.table}: {cell.area_printed}, {cell.year}",
-                                 float(cell.value), "%", spec.tolerance, [result])
+        result = Recomputed(
+            value, spec.sources, spec.notebook, spec.note, vintage=spec.vintage, reading="the printed cell", role=CITED
+        )
+        claim, rows = _claim_row(
+            f"{cell.article}-T{cell.table}-{slug(cell.area_printed)}-{cell.year}",
+            cell.article,
+            cell.locator,
+            _printed_cell(float(cell.value)),
+            f"Table {cell.table}: {cell.area_printed}, {cell.year}",
+            float(cell.value),
+            "%",
+            spec.tolerance,
+            [result],
+        )
         claims.append(claim)
         evidence_rows += rows
     return claims, evidence_rows
@@ -299,11 +369,22 @@ def _text(claim_ids=None, prefix: str | None = None) -> tuple[list[dict], list[d
     rows, evidence_rows = [], []
     for claim in claims.itertuples(index=False):
         if claim.claim_id not in _CLAIMS:
-            raise LookupError(f"claim {claim.claim_id} in data/published/claims.csv has no computation: "
-                              f"register one with @recomputes({claim.claim_id!r}) in companion/article{claim.article}.py")
+            raise LookupError(
+                f"claim {claim.claim_id} in data/published/claims.csv has no computation: "
+                f"register one with @recomputes({claim.claim_id!r}) in companion/article{claim.article}.py"
+            )
         tolerance = None if pd.isna(claim.tolerance) else float(claim.tolerance)
-        row, ev = _claim_row(claim.claim_id, claim.article, claim.location, claim.printed, claim.paraphrase,
-                             claim.published, claim.unit, tolerance, _as_list(_CLAIMS[claim.claim_id]()))
+        row, ev = _claim_row(
+            claim.claim_id,
+            claim.article,
+            claim.location,
+            claim.printed,
+            claim.paraphrase,
+            claim.published,
+            claim.unit,
+            tolerance,
+            _as_list(_CLAIMS[claim.claim_id]()),
+        )
         rows.append(row)
         evidence_rows += ev
     return rows, evidence_rows
@@ -364,6 +445,7 @@ def evidence(article: str | None = None, claim_ids=None, prefix: str | None = No
 def notebook_link(notebook: str, from_page: str) -> str:
     """Relative URL of the built page of ``notebook`` as seen from the page of ``from_page``."""
     import posixpath
+
     target = str(notebook).replace(".ipynb", ".html")
     return posixpath.relpath(target, posixpath.dirname(from_page))
 
@@ -394,8 +476,10 @@ def discrepancy_types(frame: pd.DataFrame | None = None) -> pd.DataFrame:
         else:
             hits = patterns[[re.search(p, row.claim_id) is not None for p in patterns["claim_pattern"]]]
             if len(hits) != 1:
-                raise LookupError(f"claim {row.claim_id} differs and matches {len(hits)} patterns of "
-                                  "data/mappings/discrepancy_types.csv (needs exactly one)")
+                raise LookupError(
+                    f"claim {row.claim_id} differs and matches {len(hits)} patterns of "
+                    "data/mappings/discrepancy_types.csv (needs exactly one)"
+                )
             kind, why = hits.iloc[0]["type"], hits.iloc[0]["why"]
         rows.append({**row._asdict(), "type": kind, "why": why})
     return pd.DataFrame(rows)
@@ -421,6 +505,7 @@ def claim_href(claim_id: str, from_page: str) -> str:
     the book's root such as ``chapters/participation-uk-kz/03_text_claims.html``; a notebook path
     ``.ipynb`` is read as its page)."""
     import posixpath
+
     page = str(from_page).replace(".ipynb", ".html")
     target = posixpath.relpath(LEDGER_PAGE, posixpath.dirname(page) or ".")
     return f"{target}#{claim_anchor(claim_id)}"
@@ -430,6 +515,7 @@ def claim_url(claim_id: str) -> str:
     """The claim's permalink: absolute when the book has a public address (``companion.release``),
     else the path of the ledger page from the book's root, with the claim's anchor."""
     from .release import publication
+
     return publication().url(LEDGER_PAGE, claim_anchor(claim_id))
 
 
@@ -437,9 +523,12 @@ def claim_citation(row) -> str:
     """One line that cites a claim (a ledger row, as a dict or a named tuple): the article, where the
     claim stands, its printed words, the verdict and the claim's permalink."""
     from .articles import by_id
+
     get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
-    return (f"{by_id(get('article')).authors}, {get('location')}: \u201c{get('printed')}\u201d \u2014 "
-            f"{get('verdict')}. Reproducible companion, claim {get('claim_id')}: {claim_url(get('claim_id'))}")
+    return (
+        f"{by_id(get('article')).authors}, {get('location')}: \u201c{get('printed')}\u201d \u2014 "
+        f"{get('verdict')}. Reproducible companion, claim {get('claim_id')}: {claim_url(get('claim_id'))}"
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -448,17 +537,19 @@ def claim_citation(row) -> str:
 FULL, FULL_MINOR, PARTIAL, FAILED = "full", "full with minor issues", "partial", "failed"
 RATINGS = (FULL, FULL_MINOR, PARTIAL, FAILED)
 MINOR_DISCREPANCIES = ("typo or slip in the article",)  # types of discrepancy_types() that are minor
-FULL_MINOR_SHARE = 0.9   # least share of checkable claims reproduced for "full with minor issues"
-PARTIAL_SHARE = 0.5      # least share of checkable claims reproduced for "partial"
+FULL_MINOR_SHARE = 0.9  # least share of checkable claims reproduced for "full with minor issues"
+PARTIAL_SHARE = 0.5  # least share of checkable claims reproduced for "partial"
 
 RATING_RULE = (
     "Each article is rated on the replication scale of journals' data editors from its ledger. A claim is "
     "checkable when it is reproduced or differs (claims with no public source are left out of the share). "
-    f"The article's replication is \u201c{FULL}\u201d when every checkable claim is reproduced; \u201c{FULL_MINOR}\u201d "
-    f"when at least {FULL_MINOR_SHARE:.0%} of its checkable claims are reproduced and every one that differs is a "
-    f"minor discrepancy (of the kind: {', '.join(MINOR_DISCREPANCIES)}); \u201c{PARTIAL}\u201d when at least "
-    f"{PARTIAL_SHARE:.0%} of its checkable claims are reproduced; otherwise, or when no claim is checkable, "
-    f"\u201c{FAILED}\u201d.")
+    f"The article's replication is \u201c{FULL}\u201d when every checkable claim is reproduced; "
+    f"\u201c{FULL_MINOR}\u201d when at least {FULL_MINOR_SHARE:.0%} of its checkable claims are reproduced and "
+    f"every one that differs is a minor discrepancy (of the kind: {', '.join(MINOR_DISCREPANCIES)}); "
+    f"\u201c{PARTIAL}\u201d when at least {PARTIAL_SHARE:.0%} of its checkable claims are reproduced; "
+    "otherwise, or when no claim is checkable, "
+    f"\u201c{FAILED}\u201d."
+)
 
 
 def rate(reproduced: int, differs: int, minor: int) -> str:
@@ -486,14 +577,25 @@ def ratings(frame: pd.DataFrame | None = None) -> pd.DataFrame:
     counts = summary(frame)
     types = discrepancy_types(frame)
     differing = types[types["verdict"] == DIFFERS] if len(types) else types
-    minor = (differing[differing["type"].isin(MINOR_DISCREPANCIES)].groupby("article").size()
-             if len(differing) else pd.Series(dtype=int))
+    minor = (
+        differing[differing["type"].isin(MINOR_DISCREPANCIES)].groupby("article").size()
+        if len(differing)
+        else pd.Series(dtype=int)
+    )
     rows = []
     for article, row in counts.iterrows():
         n_minor = int(minor.get(article, 0))
         checkable = int(row[REPRODUCED] + row[DIFFERS])
-        rows.append({"article": article, REPRODUCED: int(row[REPRODUCED]), DIFFERS: int(row[DIFFERS]),
-                     NOT_CHECKABLE: int(row[NOT_CHECKABLE]), "checkable": checkable,
-                     "share_reproduced": precision.round_sig(row[REPRODUCED] / checkable) if checkable else None,
-                     "minor": n_minor, "rating": rate(int(row[REPRODUCED]), int(row[DIFFERS]), n_minor)})
+        rows.append(
+            {
+                "article": article,
+                REPRODUCED: int(row[REPRODUCED]),
+                DIFFERS: int(row[DIFFERS]),
+                NOT_CHECKABLE: int(row[NOT_CHECKABLE]),
+                "checkable": checkable,
+                "share_reproduced": precision.round_sig(row[REPRODUCED] / checkable) if checkable else None,
+                "minor": n_minor,
+                "rating": rate(int(row[REPRODUCED]), int(row[DIFFERS]), n_minor),
+            }
+        )
     return pd.DataFrame(rows)

@@ -37,10 +37,22 @@ NO_DISCREPANCY = "none (reproduced)"
 RATINGS_ID = "ratings-by-article"
 
 # (heading, ledger column or a derived one) in the order shown; FILTERS name the filterable ones
-COLUMNS = [("claim", "claim_id"), ("article", "article"), ("where", "location"), ("printed", "printed"),
-           ("published", "published"), ("recomputed", "recomputed"), ("difference", "difference"),
-           ("tolerance", "tolerance"), ("verdict", "verdict"), ("kind of discrepancy", "kind"),
-           ("sources", "sources"), ("page", "notebook"), ("note", "note"), ("cite", "cite")]
+COLUMNS = [
+    ("claim", "claim_id"),
+    ("article", "article"),
+    ("where", "location"),
+    ("printed", "printed"),
+    ("published", "published"),
+    ("recomputed", "recomputed"),
+    ("difference", "difference"),
+    ("tolerance", "tolerance"),
+    ("verdict", "verdict"),
+    ("kind of discrepancy", "kind"),
+    ("sources", "sources"),
+    ("page", "notebook"),
+    ("note", "note"),
+    ("cite", "cite"),
+]
 FILTERS = ("article", "verdict", "kind")
 
 
@@ -77,14 +89,19 @@ def _row(row: dict, page: str) -> str:
     cells = []
     for _, column in COLUMNS:
         if column == "claim_id":
-            text = (f'<a class="claim-permalink" href="#{anchor}" title="permalink of this claim">'
-                    f'{html.escape(row["claim_id"])}</a>')
+            text = (
+                f'<a class="claim-permalink" href="#{anchor}" title="permalink of this claim">'
+                f"{html.escape(row['claim_id'])}</a>"
+            )
         elif column == "article":
             text = html.escape(articles.by_id(row["article"]).authors)
         elif column == "notebook":
             nb = row["notebook"]
-            text = (f'<a href="{html.escape(ledger.notebook_link(nb, page))}">'
-                    f'{html.escape(Path(nb).stem)}</a>') if nb else ""
+            text = (
+                (f'<a href="{html.escape(ledger.notebook_link(nb, page))}">{html.escape(Path(nb).stem)}</a>')
+                if nb
+                else ""
+            )
         elif column == "cite":
             text = f'<span class="claim-citation">{html.escape(ledger.claim_citation(row))}</span>'
         else:
@@ -105,8 +122,10 @@ def _filters(shown: pd.DataFrame) -> str:
         else:
             values = sorted(shown[column].unique())
         options = "".join(f'<option value="{html.escape(v)}">{html.escape(v)}</option>' for v in values)
-        selects.append(f'<label>{html.escape(heading)} <select data-column="{index}" '
-                       f'aria-controls="{TABLE_ID}"><option value="">all</option>{options}</select></label>')
+        selects.append(
+            f'<label>{html.escape(heading)} <select data-column="{index}" '
+            f'aria-controls="{TABLE_ID}"><option value="">all</option>{options}</select></label>'
+        )
     return f'<div class="ledger-filters" data-table="{TABLE_ID}">{" ".join(selects)}</div>'
 
 
@@ -119,21 +138,35 @@ def claims_html(frame: pd.DataFrame, page: str = ledger.LEDGER_PAGE) -> str:
         raise KeyError(f"the ledger rows lack the columns {missing}")
     shown = frame.assign(kind=kinds(frame)).reset_index(drop=True)
     up = _up(page)
-    downloads = " · ".join(f'<a href="{up}_static/ledger/{name}" download>{name.split(".")[1].upper()}</a>'
-                           for name in DOWNLOADS)
+    downloads = " · ".join(
+        f'<a href="{up}_static/ledger/{name}" download>{name.split(".")[1].upper()}</a>' for name in DOWNLOADS
+    )
     head = "".join(f"<th>{html.escape(heading)}</th>" for heading, _ in COLUMNS)
     body = "\n".join(_row(row, page) for row in shown.to_dict(orient="records"))
-    return (f'<p class="ledger-downloads">The whole ledger ({len(shown)} claims) to download: {downloads}</p>\n'
-            f"{_filters(shown)}\n"
-            f'<div class="ledger-scroll"><table id="{TABLE_ID}" class="ledger-search display compact">'
-            f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody></table></div>")
+    return (
+        f'<p class="ledger-downloads">The whole ledger ({len(shown)} claims) to download: {downloads}</p>\n'
+        f"{_filters(shown)}\n"
+        f'<div class="ledger-scroll"><table id="{TABLE_ID}" class="ledger-search display compact">'
+        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody></table></div>"
+    )
 
 
 def evidence_html(frame: pd.DataFrame, evidence: pd.DataFrame, page: str = ledger.LEDGER_PAGE) -> str:
     """The evidence of the claims with more than one piece, folded under one line; each claim id links
     to its row of the ledger table."""
-    columns = ["item", "role", "sources", "vintage", "reading", "read_as", "value", "gap", "tolerance",
-               "matches", "note"]
+    columns = [
+        "item",
+        "role",
+        "sources",
+        "vintage",
+        "reading",
+        "read_as",
+        "value",
+        "gap",
+        "tolerance",
+        "matches",
+        "note",
+    ]
     several = list(frame.loc[frame["evidence"] > 1, "claim_id"])
     if not several:
         return ""
@@ -142,11 +175,19 @@ def evidence_html(frame: pd.DataFrame, evidence: pd.DataFrame, page: str = ledge
     body = []
     for row in rows.to_dict(orient="records"):
         link = f'<a href="{ledger.claim_href(row["claim_id"], page)}">{html.escape(row["claim_id"])}</a>'
-        body.append("<tr><td>" + link + "</td>"
-                    + "".join(f"<td>{html.escape(cell_text(row[c]))}</td>" for c in columns) + "</tr>")
-    return (f"<details><summary>Evidence of the {len(several)} claims with more than one piece</summary>"
-            f'<div class="ledger-scroll"><table class="ledger-table"><thead><tr>{head}</tr></thead><tbody>'
-            + "\n".join(body) + "</tbody></table></div></details>")
+        body.append(
+            "<tr><td>"
+            + link
+            + "</td>"
+            + "".join(f"<td>{html.escape(cell_text(row[c]))}</td>" for c in columns)
+            + "</tr>"
+        )
+    return (
+        f"<details><summary>Evidence of the {len(several)} claims with more than one piece</summary>"
+        f'<div class="ledger-scroll"><table class="ledger-table"><thead><tr>{head}</tr></thead><tbody>'
+        + "\n".join(body)
+        + "</tbody></table></div></details>"
+    )
 
 
 def downloads(frame: pd.DataFrame) -> dict[str, bytes]:
@@ -176,11 +217,16 @@ def ratings_table(rated: pd.DataFrame):
     """The ratings of :func:`companion.ledger.ratings` as the book's readable table (HTML, id
     :data:`RATINGS_ID`): one row per article, its counts of claims by verdict and its rating."""
     from .tables import readable
-    frame = rated.rename(columns={"share_reproduced": "share of checkable reproduced",
-                                  "minor": "minor differences"})
+
+    frame = rated.rename(columns={"share_reproduced": "share of checkable reproduced", "minor": "minor differences"})
     from IPython.display import HTML
-    table = readable(frame, name="ratings", first=("article", "rating"),
-                     missing={"share of checkable reproduced": "no checkable claim"})
+
+    table = readable(
+        frame,
+        name="ratings",
+        first=("article", "rating"),
+        missing={"share of checkable reproduced": "no checkable claim"},
+    )
     # an unnumbered table: its id does not start with "table-", which the book keeps for numbered
     # tables and figures (tests/test_published_book.py pairs such ids with caption numbers)
     return HTML(table._repr_html_().replace('id="table-ratings"', f'id="{RATINGS_ID}"'))

@@ -16,11 +16,10 @@ no kernel warns about unencrypted traffic on every run.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import os
 import signal
 import threading
+from pathlib import Path
 
 import nbformat
 from jupyter_client import KernelManager
@@ -61,8 +60,15 @@ def run(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 600) -> nbformat.No
     dead kernel); this thread waits, and on any interruption kills the kernel and lets it propagate.
     """
     km = kernel_manager()
-    client = NotebookClient(nb, km=km, timeout=timeout, kernel_name=km.kernel_name, record_timing=False,
-                            shutdown_kernel=SHUTDOWN, resources={"metadata": {"path": str(cwd)}})
+    client = NotebookClient(
+        nb,
+        km=km,
+        timeout=timeout,
+        kernel_name=km.kernel_name,
+        record_timing=False,
+        shutdown_kernel=SHUTDOWN,
+        resources={"metadata": {"path": str(cwd)}},
+    )
     failure: list[BaseException] = []
 
     def target():

@@ -49,7 +49,9 @@ REFERENCES = re.compile(r"^\s*(List of literature|List of references|References|
 BRACKETS = re.compile(r"\[[^\]]*\]")
 RUNNING_HEADER = re.compile(r"\d+\s+АДАМ ӘЛЕМІ\s+№\s*\d+\s*\(\d+\)\s*\d{4}")
 
-REASON_REFERENCES = "reference list, its transliteration or the authors' details (years, volumes and pages of cited works)"
+REASON_REFERENCES = (
+    "reference list, its transliteration or the authors' details (years, volumes and pages of cited works)"
+)
 REASON_BRACKETS = "citation marker or cited page in square brackets"
 REASON_HEADER = "running header of the journal page (page number, issue, year)"
 
@@ -92,8 +94,16 @@ def extract(text: str, article: str) -> pd.DataFrame:
                 reason = REASON_BRACKETS
             else:
                 reason = ""
-            rows.append({"article": article, "line": line_no, "occurrence": occurrence, "number": match.group(0),
-                         "kind": kind(match.group(0)), "rule_reason": reason})
+            rows.append(
+                {
+                    "article": article,
+                    "line": line_no,
+                    "occurrence": occurrence,
+                    "number": match.group(0),
+                    "kind": kind(match.group(0)),
+                    "rule_reason": reason,
+                }
+            )
     return pd.DataFrame(rows, columns=["article", "line", "occurrence", "number", "kind", "rule_reason"])
 
 

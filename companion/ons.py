@@ -28,8 +28,12 @@ def _sheet(sheet: str) -> tuple[tuple, ...]:
 
 
 def _is_year(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() \
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and float(value).is_integer()
         and 1990 <= value <= 2100
+    )
 
 
 def _locate_header(rows, sheet: str) -> tuple[int, dict[int, tuple[str, int]]]:
@@ -46,8 +50,10 @@ def _locate_header(rows, sheet: str) -> tuple[int, dict[int, tuple[str, int]]]:
                 columns[j] = (group, int(value))
         if columns:
             return i + 1, columns
-    raise SchemaError(f"data file {WORKBOOK!r}: sheet {sheet!r} breaks the rule 'a row naming the groups "
-                      f"{sorted(GROUPS)} followed by a row of years': no such rows found")
+    raise SchemaError(
+        f"data file {WORKBOOK!r}: sheet {sheet!r} breaks the rule 'a row naming the groups "
+        f"{sorted(GROUPS)} followed by a row of years': no such rows found"
+    )
 
 
 @loader(WORKBOOK)
@@ -63,7 +69,7 @@ def read_table(sheet: str) -> pd.DataFrame:
     header, columns = _locate_header(rows, sheet)
     first_value = min(columns)
     records, section = [], ""
-    for k, row in enumerate(rows[header + 1:], start=1):
+    for k, row in enumerate(rows[header + 1 :], start=1):
         texts = [str(v).strip() for v in row[:first_value] if v is not None and str(v).strip()]
         values = {j: row[j] for j in columns if j < len(row)}
         numeric = {j: v for j, v in values.items() if isinstance(v, (int, float))}
@@ -80,7 +86,9 @@ def read_table(sheet: str) -> pd.DataFrame:
     frame = pd.DataFrame(records, columns=["row", "code", "label", "section", "group", "year", "value"])
     frame = schemas.check(frame, schemas.ONS_TABLE, WORKBOOK)
     if not len(frame):
-        raise SchemaError(f"data file {WORKBOOK!r}: sheet {sheet!r} breaks the rule 'at least one value row': none found")
+        raise SchemaError(
+            f"data file {WORKBOOK!r}: sheet {sheet!r} breaks the rule 'at least one value row': none found"
+        )
     return frame
 
 
@@ -107,12 +115,20 @@ def regional_share() -> pd.DataFrame:
     is_uk = (frame["code"] == "") & (frame["label"] == UK)
     nuts1 = frame["code"].str.fullmatch(r"UK[A-Z]")
     frame = frame[is_uk | nuts1].assign(area_code=lambda d: d["code"].where(d["code"] != "", UK))
-    out = pd.DataFrame({"year": frame["year"].astype(int), "area_code": frame["area_code"],
-                        "area": frame["label"], "share": frame["value"]})
+    out = pd.DataFrame(
+        {
+            "year": frame["year"].astype(int),
+            "area_code": frame["area_code"],
+            "area": frame["label"],
+            "share": frame["value"],
+        }
+    )
     out = schemas.check(out, schemas.ONS_REGIONS, WORKBOOK)
     if out["area_code"].nunique() != 13:
-        raise SchemaError(f"data file {WORKBOOK!r}: column 'area_code' breaks the rule 'UK and 12 NUTS1 "
-                          f"regions in table 5B': found {sorted(out['area_code'].unique())}")
+        raise SchemaError(
+            f"data file {WORKBOOK!r}: column 'area_code' breaks the rule 'UK and 12 NUTS1 "
+            f"regions in table 5B': found {sorted(out['area_code'].unique())}"
+        )
     return out.sort_values(["year", "area_code"]).reset_index(drop=True)
 
 
@@ -122,13 +138,25 @@ def sdg_internet_share() -> pd.DataFrame:
 
     Columns: year, area (``UK`` or the region name), share (%). UK 2012-2020, regions 2013-2020.
     """
-    breakdowns = ["Age", "Sex", "Disability status", "Ethnicity", "Ethnic group", "Employment status",
-                  "Local Authority"]
+    breakdowns = [
+        "Age",
+        "Sex",
+        "Disability status",
+        "Ethnicity",
+        "Ethnic group",
+        "Employment status",
+        "Local Authority",
+    ]
     raw = read_csv(fetch(SDG), SDG, dtype={c: "string" for c in breakdowns + ["Region", "GeoCode"]})
     raw = schemas.check(raw, schemas.UK_SDG_RAW, SDG)
     totals = raw[raw[breakdowns].isna().all(axis=1)]
-    out = pd.DataFrame({"year": totals["Year"].astype(int), "area": totals["Region"].fillna(UK).astype(str),
-                        "share": totals["Value"].astype(float)})
+    out = pd.DataFrame(
+        {
+            "year": totals["Year"].astype(int),
+            "area": totals["Region"].fillna(UK).astype(str),
+            "share": totals["Value"].astype(float),
+        }
+    )
     out = schemas.check(out, schemas.UK_SDG_AREAS, SDG)
     return out.sort_values(["year", "area"]).reset_index(drop=True)
 
@@ -136,12 +164,12 @@ def sdg_internet_share() -> pd.DataFrame:
 @loader(SDG)
 def sdg_age_share() -> pd.DataFrame:
     """UK SDG 17.8.1 CSV, whole-UK rows by age band only. Columns: year, age, share (%)."""
-    others = ["Sex", "Disability status", "Ethnicity", "Ethnic group", "Employment status", "Region",
-              "Local Authority"]
+    others = ["Sex", "Disability status", "Ethnicity", "Ethnic group", "Employment status", "Region", "Local Authority"]
     raw = read_csv(fetch(SDG), SDG, dtype={c: "string" for c in others + ["Age", "GeoCode"]})
     raw = schemas.check(raw, schemas.UK_SDG_RAW, SDG)
     rows = raw[raw["Age"].notna() & raw[others].isna().all(axis=1)]
-    out = pd.DataFrame({"year": rows["Year"].astype(int), "age": rows["Age"].astype(str),
-                        "share": rows["Value"].astype(float)})
+    out = pd.DataFrame(
+        {"year": rows["Year"].astype(int), "age": rows["Age"].astype(str), "share": rows["Value"].astype(float)}
+    )
     out = schemas.check(out, schemas.UK_SDG_AGES, SDG)
     return out.sort_values(["year", "age"]).reset_index(drop=True)

@@ -23,8 +23,14 @@ USERS_COLUMN = "Number of internet users (OWID based on WB & UN)"
 def _read(key: str, value_column: str, value: str, high: float) -> pd.DataFrame:
     raw = read_csv(fetch(key), key, dtype={"Entity": "string", "Code": "string"})
     raw = schemas.check(raw, schemas.OWID_RAW.add_columns({value_column: schemas.number()}), key)
-    frame = pd.DataFrame({"entity": raw["Entity"].astype(str), "code": raw["Code"],
-                          "year": raw["Year"].astype(int), value: raw[value_column].astype(float)})
+    frame = pd.DataFrame(
+        {
+            "entity": raw["Entity"].astype(str),
+            "code": raw["Code"],
+            "year": raw["Year"].astype(int),
+            value: raw[value_column].astype(float),
+        }
+    )
     frame["vintage"] = VINTAGE
     frame = schemas.check(frame, schemas.OWID_SHARE if value == "share" else schemas.OWID_USERS, key)
     return frame.sort_values(["entity", "year"]).reset_index(drop=True)

@@ -19,10 +19,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SINGLEHTML = ROOT / "_build" / "singlehtml"
 PDF = ROOT / "_build" / "pdf" / "book.pdf"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
-                  "--virtual-time-budget=20000"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-pdf-header-footer",
+    "--run-all-compositor-stages-before-draw",
+    "--virtual-time-budget=20000",
+]
 
 
 class PdfError(RuntimeError):
@@ -33,8 +41,10 @@ def _page(singlehtml: Path) -> Path:
     """The single page holding the whole book (index.html there only redirects to it)."""
     pages = [p for p in singlehtml.glob("*.html") if p.stat().st_size > 1000]
     if len(pages) != 1:
-        raise PdfError(f"{singlehtml}: expected one single-page book, found {sorted(p.name for p in pages)} "
-                       "(build it with `jupyter-book build --builder singlehtml .`)")
+        raise PdfError(
+            f"{singlehtml}: expected one single-page book, found {sorted(p.name for p in pages)} "
+            "(build it with `jupyter-book build --builder singlehtml .`)"
+        )
     return pages[0]
 
 
@@ -46,9 +56,12 @@ def print_pdf(singlehtml: Path = SINGLEHTML, out: Path = PDF, chromium: str | No
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
     with tempfile.TemporaryDirectory() as profile:
-        result = subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-                                 f"--print-to-pdf={tmp}", page.resolve().as_uri()],
-                                capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={tmp}", page.resolve().as_uri()],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     if result.returncode != 0 or not tmp.is_file() or tmp.stat().st_size == 0:
         raise PdfError(f"chromium could not print {page} (exit {result.returncode}):\n{result.stderr[-2000:]}")
     tmp.replace(out)

@@ -84,8 +84,9 @@ def _stop(processes) -> None:
             process.join()
 
 
-def execute_into_cache(cache_dir: Path, notebooks: list[Path] | None = None, workers: int | None = None,
-                       timeout: int = 600) -> dict[str, list[str]]:
+def execute_into_cache(
+    cache_dir: Path, notebooks: list[Path] | None = None, workers: int | None = None, timeout: int = 600
+) -> dict[str, list[str]]:
     """Execute every notebook that the execution cache at ``cache_dir`` does not hold for its current
     code (``workers`` at a time: default one per CPU core), and store the results there. A notebook
     that fails is not cached: the build then runs it again and reports the error. Returns the notebook
@@ -123,8 +124,11 @@ def execute_into_cache(cache_dir: Path, notebooks: list[Path] | None = None, wor
                 process.join()
                 if kind == "succeeded":
                     with _signals_deferred():
-                        cache.cache_notebook_bundle(CacheBundleIn(value, path, data={"execution_seconds": seconds}),
-                                                    check_validity=False, overwrite=True)
+                        cache.cache_notebook_bundle(
+                            CacheBundleIn(value, path, data={"execution_seconds": seconds}),
+                            check_validity=False,
+                            overwrite=True,
+                        )
                 else:
                     print(f"{path}: {value}", file=sys.stderr)
                 outcome[kind].append(path)

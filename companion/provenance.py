@@ -69,8 +69,10 @@ def of(key: str) -> dict:
         raise KeyError(f"unknown data key {key!r}: data/sources.yaml does not declare it")
     entry = entries().get(src.path)
     if entry is None:
-        raise ProvenanceError(f"data file {key!r} ({src.path}) has no entry in {PROVENANCE_FILE.relative_to(ROOT)}: "
-                              f"add one under files: {src.path!r} (see the comment at the top of that file)")
+        raise ProvenanceError(
+            f"data file {key!r} ({src.path}) has no entry in {PROVENANCE_FILE.relative_to(ROOT)}: "
+            f"add one under files: {src.path!r} (see the comment at the top of that file)"
+        )
     missing = problems(entry, f"{key} ({src.path})")
     if missing:
         raise ProvenanceError("incomplete provenance in data/provenance.yaml: " + "; ".join(missing))
@@ -80,20 +82,24 @@ def of(key: str) -> dict:
 def table() -> pd.DataFrame:
     """One row per declared raw file: its provenance, for the data page."""
     rows = []
-    for key, src in sorted(sources().items()):
+    for key in sorted(sources()):
         entry = of(key)
         copy = entry["copy"]
-        rows.append({
-            "key": key,
-            "original": entry["original"],
-            "page": entry["page"],
-            "copy used": f"{copy['repository']}: {copy['path']}",
-            "commit": (f"{copy['commit'][:12]} ({copy['commit_is']}, {copy['commit_date']}); "
-                       f"pinned {copy['pinned_commit'][:12]}"),
-            "terms": entry["terms"],
-            "differs from the original": entry["differences"],
-            "checked by hand": " | ".join(entry["checked"]),
-        })
+        rows.append(
+            {
+                "key": key,
+                "original": entry["original"],
+                "page": entry["page"],
+                "copy used": f"{copy['repository']}: {copy['path']}",
+                "commit": (
+                    f"{copy['commit'][:12]} ({copy['commit_is']}, {copy['commit_date']}); "
+                    f"pinned {copy['pinned_commit'][:12]}"
+                ),
+                "terms": entry["terms"],
+                "differs from the original": entry["differences"],
+                "checked by hand": " | ".join(entry["checked"]),
+            }
+        )
     return pd.DataFrame(rows).set_index("key")
 
 

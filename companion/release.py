@@ -43,6 +43,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .checkout import BOOK_ROOT as ROOT  # the checkout, or the installed package's copy (pyproject.toml)
+
 PYPROJECT = ROOT / "pyproject.toml"
 BASE_URL_ENV = "COMPANION_BASE_URL"
 REPOSITORY_ENV = "COMPANION_REPOSITORY"
@@ -58,9 +59,9 @@ class PublicationError(ValueError):
 @dataclass(frozen=True)
 class Publication:
     version: str
-    date: str          # ISO date of the release
-    base_url: str      # "" for a local build, else an absolute https URL without trailing slash
-    repository: str    # "" or https://github.com/<owner>/<name>
+    date: str  # ISO date of the release
+    base_url: str  # "" for a local build, else an absolute https URL without trailing slash
+    repository: str  # "" or https://github.com/<owner>/<name>
     branch: str
 
     @property
@@ -92,8 +93,9 @@ def _check_url(value: str, what: str, where: str) -> str:
         return ""
     parts = urlsplit(value)
     if parts.scheme not in ("https", "http") or not parts.netloc or parts.query or parts.fragment:
-        raise PublicationError(f"{where}: the {what} must be an absolute http(s) URL without query "
-                               f"or fragment, got {value!r}")
+        raise PublicationError(
+            f"{where}: the {what} must be an absolute http(s) URL without query or fragment, got {value!r}"
+        )
     return value
 
 
@@ -103,24 +105,30 @@ def publication() -> Publication:
     version = str((data.get("project") or {}).get("version") or "")
     tool = (data.get("tool") or {}).get("companion")
     if not isinstance(tool, dict):
-        raise PublicationError(f"{PYPROJECT}: missing the [tool.companion] table (release-date, "
-                               "base-url, repository)")
+        raise PublicationError(f"{PYPROJECT}: missing the [tool.companion] table (release-date, base-url, repository)")
     if not re.fullmatch(r"\d+\.\d+\.\d+", version):
         raise PublicationError(f"{PYPROJECT}: [project] version must be MAJOR.MINOR.PATCH, got {version!r}")
     date = str(tool.get("release-date") or "")
     try:
         dt.date.fromisoformat(date)
     except ValueError:
-        raise PublicationError(f"{PYPROJECT}: [tool.companion] release-date must be an ISO date "
-                               f"(YYYY-MM-DD), got {date!r}") from None
+        raise PublicationError(
+            f"{PYPROJECT}: [tool.companion] release-date must be an ISO date (YYYY-MM-DD), got {date!r}"
+        ) from None
     env_url, env_repo = os.environ.get(BASE_URL_ENV, ""), os.environ.get(REPOSITORY_ENV, "")
-    base_url = _check_url(env_url, "address", f"${BASE_URL_ENV}") if env_url.strip() else \
-        _check_url(str(tool.get("base-url") or ""), "address", f"{PYPROJECT} [tool.companion] base-url")
-    repository = _check_url(env_repo, "repository", f"${REPOSITORY_ENV}") if env_repo.strip() else \
-        _check_url(str(tool.get("repository") or ""), "repository",
-                   f"{PYPROJECT} [tool.companion] repository")
-    if repository.startswith("https://github.com/") and \
-            not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", repository):
+    base_url = (
+        _check_url(env_url, "address", f"${BASE_URL_ENV}")
+        if env_url.strip()
+        else _check_url(str(tool.get("base-url") or ""), "address", f"{PYPROJECT} [tool.companion] base-url")
+    )
+    repository = (
+        _check_url(env_repo, "repository", f"${REPOSITORY_ENV}")
+        if env_repo.strip()
+        else _check_url(str(tool.get("repository") or ""), "repository", f"{PYPROJECT} [tool.companion] repository")
+    )
+    if repository.startswith("https://github.com/") and not re.fullmatch(
+        r"https://github\.com/[\w.-]+/[\w.-]+", repository
+    ):
         raise PublicationError(f"the repository must be https://github.com/<owner>/<name>, got {repository!r}")
     branch = os.environ.get(BRANCH_ENV, "").strip() or str(tool.get("branch") or "main")
     return Publication(version, date, base_url, repository, branch)
@@ -138,8 +146,7 @@ def cff_text(pub: Publication | None = None) -> str:
     pub = pub or publication()
     lines = CFF.read_text(encoding="utf-8").splitlines()
     out, seen = [], set()
-    fields = {"version": pub.version, "date-released": pub.date, "url": pub.base_url,
-              "repository-code": pub.repository}
+    fields = {"version": pub.version, "date-released": pub.date, "url": pub.base_url, "repository-code": pub.repository}
     for line in lines:
         key = line.split(":", 1)[0]
         if key in fields:
@@ -163,13 +170,13 @@ def _cff_value(key: str, value: str) -> str:
 # --------------------------------------------------------------------------------------------------
 # The release archive
 
+
 def _ledger_tables() -> tuple[bytes, bytes]:
     """The ledger as printed by ``python -m companion claims`` (CSV), and the same rows as JSON
     (numbers where a whole column is numeric, ids such as ``000`` kept as text)."""
     import pandas as pd
 
-    result = subprocess.run([sys.executable, "-m", "companion", "claims"], capture_output=True,
-                            cwd=ROOT)
+    result = subprocess.run([sys.executable, "-m", "companion", "claims"], capture_output=True, cwd=ROOT)
     if result.returncode != 0:
         raise PublicationError("python -m companion claims failed:\n" + result.stderr.decode(errors="replace"))
     csv = result.stdout
@@ -178,8 +185,9 @@ def _ledger_tables() -> tuple[bytes, bytes]:
     for column in table.columns:
         values = [v for v in table[column] if v != ""]
         if values and all(number.fullmatch(v) for v in values):
-            table[column] = [None if v == "" else (int(v) if re.fullmatch(r"-?\d+", v) else float(v))
-                             for v in table[column]]
+            table[column] = [
+                None if v == "" else (int(v) if re.fullmatch(r"-?\d+", v) else float(v)) for v in table[column]
+            ]
         else:
             table[column] = [None if v == "" else v for v in table[column]]
     records = table.to_dict(orient="records")
@@ -221,7 +229,7 @@ def write_archive(members: dict[str, bytes], out_dir: Path = RELEASE_DIR) -> Pat
     (sorted entries, fixed owner, mode and time: the release date), plus ``SHA256SUMS`` beside it."""
     pub = publication()
     stem = f"companion-{pub.version}"
-    mtime = int(dt.datetime.combine(dt.date.fromisoformat(pub.date), dt.time(), dt.timezone.utc).timestamp())
+    mtime = int(dt.datetime.combine(dt.date.fromisoformat(pub.date), dt.time(), dt.UTC).timestamp())
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for name in sorted(members):
@@ -255,9 +263,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         pub = publication()
         if args.command == "address":
-            print(f"version: {pub.version}\ndate: {pub.date}\n"
-                  f"address: {pub.base_url or '(none: a local build, citations are relative)'}\n"
-                  f"repository: {pub.repository or '(none)'}\nbranch: {pub.branch}")
+            print(
+                f"version: {pub.version}\ndate: {pub.date}\n"
+                f"address: {pub.base_url or '(none: a local build, citations are relative)'}\n"
+                f"repository: {pub.repository or '(none)'}\nbranch: {pub.branch}"
+            )
         elif args.command == "cff":
             sys.stdout.write(cff_text(pub))
         else:

@@ -33,7 +33,7 @@ def claim_href(claim_id: str, from_page: str) -> str:
 class VerdictBox:
     notebook: str
     article: str
-    counts: tuple[tuple[str, int], ...]          # (verdict, count) in ledger.VERDICTS order
+    counts: tuple[tuple[str, int], ...]  # (verdict, count) in ledger.VERDICTS order
     open_claims: tuple[tuple[str, str, str], ...]  # (claim_id, verdict, what the article says), not reproduced
 
     @property
@@ -42,26 +42,33 @@ class VerdictBox:
 
     def sentence(self) -> str:
         parts = [f"{n} {WORDS[v] if n != 1 else ONE[v]}" for v, n in self.counts if n]
-        return (f"This page checks {self.total} claim{'s' if self.total != 1 else ''} of "
-                f"{articles.label(self.article)}: {', '.join(parts)}.")
+        return (
+            f"This page checks {self.total} claim{'s' if self.total != 1 else ''} of "
+            f"{articles.label(self.article)}: {', '.join(parts)}."
+        )
 
     def listed(self) -> tuple[tuple[str, str, str], ...]:
         """The claims the box names: every one that differs; those that cannot be checked only when
         there are at most :data:`MAX_UNCHECKABLE_LISTED` (else the ledger lists them)."""
         unchecked = [c for c in self.open_claims if c[1] == ledger.NOT_CHECKABLE]
-        return tuple(c for c in self.open_claims
-                     if c[1] != ledger.NOT_CHECKABLE or len(unchecked) <= MAX_UNCHECKABLE_LISTED)
+        return tuple(
+            c for c in self.open_claims if c[1] != ledger.NOT_CHECKABLE or len(unchecked) <= MAX_UNCHECKABLE_LISTED
+        )
 
     def _repr_html_(self) -> str:
         items = "".join(
-            f'<li><a href="{html.escape(claim_href(claim_id, self.notebook))}"><code>{html.escape(claim_id)}</code></a> '
+            f'<li><a href="{html.escape(claim_href(claim_id, self.notebook))}">'
+            f"<code>{html.escape(claim_id)}</code></a> "
             f"({html.escape(ONE[verdict])}): {html.escape(what)}</li>"
-            for claim_id, verdict, what in self.listed())
+            for claim_id, verdict, what in self.listed()
+        )
         listing = f"<ul>{items}</ul>" if items else ""
         if not self.open_claims:
             listing = "<p>Every claim checked here holds.</p>"
-        return (f'<div class="verdict-box admonition note"><p class="admonition-title">Verdict</p>'
-                f"<p>{html.escape(self.sentence())}</p>{listing}</div>")
+        return (
+            f'<div class="verdict-box admonition note"><p class="admonition-title">Verdict</p>'
+            f"<p>{html.escape(self.sentence())}</p>{listing}</div>"
+        )
 
     def __repr__(self) -> str:
         lines = [self.sentence()]
@@ -76,8 +83,10 @@ def verdict_box(notebook: str, frame: pd.DataFrame | None = None) -> VerdictBox:
     frame = ledger.ledger() if frame is None else frame
     mine = frame[frame["notebook"] == notebook]
     if mine.empty:
-        raise ValueError(f"no claim of the ledger is checked in {notebook}: a verdict box needs at least one "
-                         "(the ledger's 'notebook' column names the page that checks each claim)")
+        raise ValueError(
+            f"no claim of the ledger is checked in {notebook}: a verdict box needs at least one "
+            "(the ledger's 'notebook' column names the page that checks each claim)"
+        )
     found = sorted(mine["article"].unique())
     if len(found) != 1:
         raise ValueError(f"{notebook} checks claims of several articles ({', '.join(found)}); one box per article")
@@ -85,14 +94,19 @@ def verdict_box(notebook: str, frame: pd.DataFrame | None = None) -> VerdictBox:
     order = {ledger.DIFFERS: 0, ledger.NOT_CHECKABLE: 1}
     open_rows = mine[mine["verdict"] != ledger.REPRODUCED].assign(_o=lambda d: d["verdict"].map(order))
     open_rows = open_rows.sort_values(["_o", "claim_id"])
-    open_claims = tuple((r.claim_id, r.verdict, str(r.paraphrase or r.printed or r.location))
-                        for r in open_rows.itertuples())
+    open_claims = tuple(
+        (r.claim_id, r.verdict, str(r.paraphrase or r.printed or r.location)) for r in open_rows.itertuples()
+    )
     return VerdictBox(notebook, found[0], counts, open_claims)
 
 
 # what a missing value means in a claims table, shown instead of a bare "—"
-CLAIM_MISSING = {"recomputed": "\u2014 (nothing to recompute from)", "difference": "\u2014 (no gap to compute)",
-                 "gap": "\u2014 (no gap to compute)", "value": "\u2014 (no value in the file)"}
+CLAIM_MISSING = {
+    "recomputed": "\u2014 (nothing to recompute from)",
+    "difference": "\u2014 (no gap to compute)",
+    "gap": "\u2014 (no gap to compute)",
+    "value": "\u2014 (no value in the file)",
+}
 
 
 def claims_table(frame: pd.DataFrame, notebook: str, *, name: str, **options):
@@ -104,9 +118,12 @@ def claims_table(frame: pd.DataFrame, notebook: str, *, name: str, **options):
     if frame.index.name is not None or any(n is not None for n in frame.index.names):
         frame = frame.reset_index()
     if "claim_id" not in frame.columns:
-        raise KeyError(f"claims table {name} ({notebook}): no claim_id column (has {', '.join(map(str, frame.columns))})")
+        raise KeyError(
+            f"claims table {name} ({notebook}): no claim_id column (has {', '.join(map(str, frame.columns))})"
+        )
     differs = frame["verdict"] == ledger.DIFFERS if "verdict" in frame.columns else None
     options.setdefault("missing", {k: v for k, v in CLAIM_MISSING.items() if k in frame.columns})
     options.setdefault("first", ("verdict", "claim_id"))
-    return readable(frame, name=name, differs=differs,
-                    links={"claim_id": lambda claim: claim_href(claim, notebook)}, **options)
+    return readable(
+        frame, name=name, differs=differs, links={"claim_id": lambda claim: claim_href(claim, notebook)}, **options
+    )

@@ -83,19 +83,26 @@ def _refuse_taken(new: NewArticle, root: Path) -> None:
         raise ScaffoldError("the title is empty: give the article's title as printed (--title)")
     registry = articles.load(root / "data" / "articles.yaml")
     if articles.markdown(registry) not in (root / "README.md").read_text(encoding="utf-8"):
-        raise ScaffoldError("README.md's article table is not the registry's: paste `python -m companion "
-                            "articles` into it first, so that the new article can be added to it")
+        raise ScaffoldError(
+            "README.md's article table is not the registry's: paste `python -m companion "
+            "articles` into it first, so that the new article can be added to it"
+        )
     for article in registry:
         if article.id == new.id:
-            raise ScaffoldError(f"article id {new.id} exists: data/articles.yaml declares it "
-                                f"(chapters/{article.slug}/, {article.title!r}); choose another id")
+            raise ScaffoldError(
+                f"article id {new.id} exists: data/articles.yaml declares it "
+                f"(chapters/{article.slug}/, {article.title!r}); choose another id"
+            )
         if article.slug == new.slug:
-            raise ScaffoldError(f"slug {new.slug} exists: data/articles.yaml gives it to article {article.id}; "
-                                f"choose another slug")
+            raise ScaffoldError(
+                f"slug {new.slug} exists: data/articles.yaml gives it to article {article.id}; choose another slug"
+            )
     taken = [p for p in (root / "chapters" / new.slug, root / "companion" / f"article{new.id}.py") if p.exists()]
     if taken:
-        raise ScaffoldError(f"{taken[0].relative_to(root)} exists already: choose another "
-                            f"{'slug' if taken[0].parent.name == 'chapters' else 'id'}")
+        raise ScaffoldError(
+            f"{taken[0].relative_to(root)} exists already: choose another "
+            f"{'slug' if taken[0].parent.name == 'chapters' else 'id'}"
+        )
     if re.search(rf"^@\w+\{{{new.cite_key},", (root / "references.bib").read_text(encoding="utf-8"), re.M):
         raise ScaffoldError(f"references.bib already has the key {new.cite_key}")
     if new.claim_id in set(_read_csv(root / "data" / "published" / "claims.csv", "claim_id")):
@@ -159,7 +166,7 @@ def example_kz_share_2020() -> Recomputed:
                       reading="share of individuals using the Internet, whole country, 2020")
 '''
 
-INDEX = '''# {title}
+INDEX = """# {title}
 
 **Article.** {reference} {{cite:p}}`{cite_key}`.
 
@@ -171,48 +178,62 @@ of Internet users in Kazakhstan in 2020, from the Bureau of National Statistics 
 
 | exhibit | what | notebook |
 |---|---|---|
-| {{numref}}`{figure}` | the share of Internet users in Kazakhstan by year, and the example claim | {{doc}}`{notebook_stem}` |
-'''
+| {{numref}}`{figure}` | Internet users in Kazakhstan by year, and the example claim | {{doc}}`{notebook_stem}` |
+"""
 
 
 def _notebook(new: NewArticle, pins: dict[str, str]) -> nbformat.NotebookNode:
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
     pin_lines = "".join(f"    {key}={sha!r},\n" for key, sha in pins.items())
     cells = [
-        md(f"(a{new.id}-example)=\n# An example claim: the share of Internet users in Kazakhstan\n\n"
-           f"This page shows the house style of a chapter page on one claim of the article "
-           f"{{cite:p}}`{new.cite_key}`: its sources pinned, the claim recomputed by the article's module "
-           f"(`{new.module}`) from the Bureau of National Statistics' SDG 17.8.1 file "
-           f"{{cite:p}}`kazstat_sdg`, its numbers glued into the text and a figure with its cite box."),
-        code(f"from companion import article{new.id}, figures, ledger, sources\n"
-             f"from companion.article{new.id} import EXAMPLE_NOTEBOOK as NOTEBOOK\n"
-             f"from companion.precision import glue\n\n"
-             f"figures.use_style()\n"
-             f"import matplotlib.pyplot as plt  # after use_style, as in the book's other notebooks\n"
-             f"sources.require(\n{pin_lines})"),
+        md(
+            f"(a{new.id}-example)=\n# An example claim: the share of Internet users in Kazakhstan\n\n"
+            f"This page shows the house style of a chapter page on one claim of the article "
+            f"{{cite:p}}`{new.cite_key}`: its sources pinned, the claim recomputed by the article's module "
+            f"(`{new.module}`) from the Bureau of National Statistics' SDG 17.8.1 file "
+            f"{{cite:p}}`kazstat_sdg`, its numbers glued into the text and a figure with its cite box."
+        ),
+        code(
+            f"from companion import article{new.id}, figures, ledger, sources\n"
+            f"from companion.article{new.id} import EXAMPLE_NOTEBOOK as NOTEBOOK\n"
+            f"from companion.precision import glue\n\n"
+            f"figures.use_style()\n"
+            f"import matplotlib.pyplot as plt  # after use_style, as in the book's other notebooks\n"
+            f"sources.require(\n{pin_lines})"
+        ),
         md("## The claim in the ledger"),
-        code(f"claim = ledger.text_claims(claim_ids=[{new.claim_id!r}])\n"
-             f"glue(\"a{new.id}_kz_2020\", float(claim[\"recomputed\"].item()), display=False)\n"
-             f"glue(\"a{new.id}_verdict\", str(claim[\"verdict\"].item()), display=False)\n"
-             f"claim[[\"claim_id\", \"printed\", \"published\", \"unit\", \"recomputed\", \"tolerance\", \"verdict\"]]"),
-        md(f"The national statistics give {{glue:text}}`a{new.id}_kz_2020:.1f` % for 2020; the ledger's "
-           f"verdict on the claim is *{{glue:text}}`a{new.id}_verdict`*."),
+        code(
+            f"claim = ledger.text_claims(claim_ids=[{new.claim_id!r}])\n"
+            f'glue("a{new.id}_kz_2020", float(claim["recomputed"].item()), display=False)\n'
+            f'glue("a{new.id}_verdict", str(claim["verdict"].item()), display=False)\n'
+            f'claim[["claim_id", "printed", "published", "unit", "recomputed", "tolerance", "verdict"]]'
+        ),
+        md(
+            f"The national statistics give {{glue:text}}`a{new.id}_kz_2020:.1f` % for 2020; the ledger's "
+            f"verdict on the claim is *{{glue:text}}`a{new.id}_verdict`*."
+        ),
         md("## The series"),
-        code(f"series = article{new.id}.kz_share_series()\n"
-             f"fig, ax = plt.subplots(figsize=(7.5, 4.5))\n"
-             f"ax.plot(series[\"year\"], series[\"share\"], marker=\"o\", color=\"#1f77b4\")\n"
-             f"ax.set_xlabel(\"Year\")\n"
-             f"ax.set_ylabel(\"Share of the population using the Internet (%)\")\n"
-             f"ax.set_title(\"Kazakhstan: share of Internet users\")\n"
-             f"exported = figures.save(fig, {new.figure!r}, series, title=\"Kazakhstan: share of Internet users\",\n"
-             f"                        sources=[\"kz_sdg_17_8_1\"], notebook=NOTEBOOK)"),
-        md(f"```{{glue:figure}} {new.figure}\n:name: {new.figure}\n\n"
-           f"Share of the population of Kazakhstan using the Internet, by year. Source: Bureau of National "
-           f"Statistics of Kazakhstan, SDG 17.8.1 {{cite:p}}`kazstat_sdg`.\n```"),
+        code(
+            f"series = article{new.id}.kz_share_series()\n"
+            f"fig, ax = plt.subplots(figsize=(7.5, 4.5))\n"
+            f'ax.plot(series["year"], series["share"], marker="o", color="#1f77b4")\n'
+            f'ax.set_xlabel("Year")\n'
+            f'ax.set_ylabel("Share of the population using the Internet (%)")\n'
+            f'ax.set_title("Kazakhstan: share of Internet users")\n'
+            f'exported = figures.save(fig, {new.figure!r}, series, title="Kazakhstan: share of Internet users",\n'
+            f'                        sources=["kz_sdg_17_8_1"], notebook=NOTEBOOK)'
+        ),
+        md(
+            f"```{{glue:figure}} {new.figure}\n:name: {new.figure}\n\n"
+            f"Share of the population of Kazakhstan using the Internet, by year. Source: Bureau of National "
+            f"Statistics of Kazakhstan, SDG 17.8.1 {{cite:p}}`kazstat_sdg`.\n```"
+        ),
     ]
     nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-                   "language_info": {"name": "python"}}
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    }
     for number, cell in enumerate(nb.cells):  # stable ids: the file does not change from run to run
         cell.id = f"a{new.id}-cell-{number}"
     return nb
@@ -220,8 +241,10 @@ def _notebook(new: NewArticle, pins: dict[str, str]) -> nbformat.NotebookNode:
 
 def _bib_entry(new: NewArticle) -> str:
     title = new.title.replace("{", "").replace("}", "")
-    return (f"\n@misc{{{new.cite_key},\n  author = {{{{{new.authors}}}}},\n  title  = {{{title}}},\n"
-            f"  note   = {{Journal, year and pages to complete from the article's copy}}\n}}\n")
+    return (
+        f"\n@misc{{{new.cite_key},\n  author = {{{{{new.authors}}}}},\n  title  = {{{title}}},\n"
+        f"  note   = {{Journal, year and pages to complete from the article's copy}}\n}}\n"
+    )
 
 
 def _toc_with_chapter(toc_text: str, new: NewArticle) -> str:
@@ -233,8 +256,9 @@ def _toc_with_chapter(toc_text: str, new: NewArticle) -> str:
     end = next((i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("- caption:")), len(lines))
     while end > start + 1 and not lines[end - 1].strip():
         end -= 1
-    entry = (f"      - file: chapters/{new.slug}/index\n        sections:\n"
-             f"          - glob: chapters/{new.slug}/[0-9]*\n")
+    entry = (
+        f"      - file: chapters/{new.slug}/index\n        sections:\n          - glob: chapters/{new.slug}/[0-9]*\n"
+    )
     out = "".join(lines[:end]) + entry + "".join(lines[end:])
     parsed = yaml.safe_load(out)  # the result must still be the table of contents, with the chapter
     part = next(p for p in parsed["parts"] if p["caption"] == TOC_PART)
@@ -252,41 +276,90 @@ def new_article(article_id: str, title: str, slug: str, authors: str = "", root:
     new = NewArticle(str(article_id), slug, title, " ".join(authors.split()) or "author to transcribe")
     _refuse_taken(new, root)
     pins = {key: source(key).sha256 for key in EXAMPLE_SOURCES}
-    reference = f"\"{title}\" (author, journal and year to complete)."
+    reference = f'"{title}" (author, journal and year to complete).'
     written: list[Path] = []
 
     module = root / "companion" / f"article{new.id}.py"
-    module.write_text(MODULE.format(id=new.id, slug=new.slug, title_one_line=title, claim_id=new.claim_id,
-                                    notebook_name=NOTEBOOK_NAME), encoding="utf-8")
+    module.write_text(
+        MODULE.format(
+            id=new.id, slug=new.slug, title_one_line=title, claim_id=new.claim_id, notebook_name=NOTEBOOK_NAME
+        ),
+        encoding="utf-8",
+    )
     chapter = root / "chapters" / new.slug
     chapter.mkdir(parents=True)
-    (chapter / "index.md").write_text(INDEX.format(
-        title=title, reference=reference, cite_key=new.cite_key, id=new.id, figure=new.figure,
-        notebook_stem=Path(NOTEBOOK_NAME).stem), encoding="utf-8")
+    (chapter / "index.md").write_text(
+        INDEX.format(
+            title=title,
+            reference=reference,
+            cite_key=new.cite_key,
+            id=new.id,
+            figure=new.figure,
+            notebook_stem=Path(NOTEBOOK_NAME).stem,
+        ),
+        encoding="utf-8",
+    )
     nbformat.write(_notebook(new, pins), chapter / NOTEBOOK_NAME)
     written += [module, chapter / "index.md", chapter / NOTEBOOK_NAME]
 
     claims = root / "data" / "published" / "claims.csv"
-    _append_line(claims, _csv_line([new.claim_id, new.id, "(to transcribe: section, paragraph, line of the copy)",
-                                    "(to transcribe: the article's words)",
-                                    "Share of Internet users in Kazakhstan in 2020 (example claim)", "", "%", 0.05]))
+    _append_line(
+        claims,
+        _csv_line(
+            [
+                new.claim_id,
+                new.id,
+                "(to transcribe: section, paragraph, line of the copy)",
+                "(to transcribe: the article's words)",
+                "Share of Internet users in Kazakhstan in 2020 (example claim)",
+                "",
+                "%",
+                0.05,
+            ]
+        ),
+    )
     names = root / "data" / "mappings" / "exhibit_names.csv"
-    _append_line(names, _csv_line([new.figure, new.id, "beyond the article",
-                                   "example figure of the scaffold: the national share of Internet users by year"]))
+    _append_line(
+        names,
+        _csv_line(
+            [
+                new.figure,
+                new.id,
+                "beyond the article",
+                "example figure of the scaffold: the national share of Internet users by year",
+            ]
+        ),
+    )
     kinds = root / "data" / "mappings" / "discrepancy_types.csv"  # every differing claim has a kind
-    _append_line(kinds, _csv_line([f"^{new.claim_id}$", PENDING,
-                                   "the printed words and value of the scaffold's example claim are still to "
-                                   "transcribe from the article"]))
+    _append_line(
+        kinds,
+        _csv_line(
+            [
+                f"^{new.claim_id}$",
+                PENDING,
+                "the printed words and value of the scaffold's example claim are still to transcribe from the article",
+            ]
+        ),
+    )
     registry = root / "data" / "articles.yaml"
     old_table = articles.markdown(articles.load(registry))
-    declaration = {"id": new.id, "cite_key": new.cite_key, "slug": new.slug, "title": title,
-                   "authors": new.authors, "reference": reference,
-                   "reference_text": reference.replace('"', ""), "module": new.module}
+    declaration = {
+        "id": new.id,
+        "cite_key": new.cite_key,
+        "slug": new.slug,
+        "title": title,
+        "authors": new.authors,
+        "reference": reference,
+        "reference_text": reference.replace('"', ""),
+        "module": new.module,
+    }
     entry = yaml.safe_dump([declaration], allow_unicode=True, sort_keys=False, width=100)
     _append_line(registry, "".join(f"  {line}" for line in entry.splitlines(keepends=True)))
     readme = root / "README.md"  # its article table is generated from the registry
-    readme.write_text(readme.read_text(encoding="utf-8").replace(
-        old_table, articles.markdown(articles.load(registry))), encoding="utf-8")
+    readme.write_text(
+        readme.read_text(encoding="utf-8").replace(old_table, articles.markdown(articles.load(registry))),
+        encoding="utf-8",
+    )
     _append_line(root / "references.bib", _bib_entry(new))
     toc = root / "_toc.yml"
     toc.write_text(_toc_with_chapter(toc.read_text(encoding="utf-8"), new), encoding="utf-8")

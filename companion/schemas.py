@@ -29,6 +29,7 @@ YEARS = (1960, 2030)  # plausible years for every series the book reads
 
 # -------------------------------------------------------------------------- column kinds
 
+
 def text(nullable: bool = True) -> pa.Column:
     """A text column (pandas ``str``/``string``), missing values allowed unless ``nullable=False``."""
     return pa.Column(pa.String, nullable=nullable)
@@ -58,12 +59,12 @@ def year(low: int = YEARS[0], high: int = YEARS[1]) -> pa.Column:
 def _range(low, high) -> list[pa.Check]:
     if low is None and high is None:
         return []
-    return [pa.Check.in_range(low if low is not None else float("-inf"),
-                              high if high is not None else float("inf"))]
+    return [pa.Check.in_range(low if low is not None else float("-inf"), high if high is not None else float("inf"))]
 
 
-def table(name: str, columns: dict[str, pa.Column], unique: list[str] | None = None,
-          description: str = "") -> pa.DataFrameSchema:
+def table(
+    name: str, columns: dict[str, pa.Column], unique: list[str] | None = None, description: str = ""
+) -> pa.DataFrameSchema:
     """A table schema; columns not named are allowed (raw files carry many we do not read)."""
     return pa.DataFrameSchema(columns, unique=unique, name=name, description=description, strict=False)
 
@@ -72,60 +73,136 @@ def table(name: str, columns: dict[str, pa.Column], unique: list[str] | None = N
 
 _WDI_ID = {c: text(nullable=False) for c in ("Country Name", "Country Code", "Indicator Name", "Indicator Code")}
 
-KZ_SDG_RAW = table("kz_sdg_17_8_1 as read", {
-    "Year": year(), "UNIT_MEASURE": text(), "URBANISATION": text(), "SEX": text(), "REF_AREA": text(),
-    "Value": number()}, description="National SDG platform CSV, one row per year, area and breakdown")
-KZ_SHARES = table("Kazakhstan: share of Internet users by area", {
-    "year": year(2000, 2030), "area_code": text(nullable=False), "area": text(nullable=False),
-    "share": share()}, unique=["year", "area_code"])
+KZ_SDG_RAW = table(
+    "kz_sdg_17_8_1 as read",
+    {
+        "Year": year(),
+        "UNIT_MEASURE": text(),
+        "URBANISATION": text(),
+        "SEX": text(),
+        "REF_AREA": text(),
+        "Value": number(),
+    },
+    description="National SDG platform CSV, one row per year, area and breakdown",
+)
+KZ_SHARES = table(
+    "Kazakhstan: share of Internet users by area",
+    {"year": year(2000, 2030), "area_code": text(nullable=False), "area": text(nullable=False), "share": share()},
+    unique=["year", "area_code"],
+)
 
-WB_INTERNET_RAW = table("wb_internet_share as read", _WDI_ID | {"2017": number(0, 100)},
-                        unique=["Country Code"], description="WDI wide CSV, one column per year")
-WB_INTERNET = table("World Bank: Internet users, % of population", {
-    "country_code": text(nullable=False), "country": text(nullable=False), "year": year(),
-    "share": share(), "vintage": text(nullable=False)}, unique=["country_code", "year"])
-WB_META_RAW = table("wb_internet_country_meta as read", {
-    "Country Code": text(nullable=False), "Region": text(), "IncomeGroup": text(), "TableName": text()},
-    unique=["Country Code"])
-WB_META = table("World Bank: economies and aggregates", {
-    "country_code": text(nullable=False), "country": text(nullable=False), "region": text(),
-    "income_group": text()}, unique=["country_code"])
-WB_POPULATION_RAW = table("wb_population_* as read", {
-    "Country Name": text(), "Country Code": text(nullable=False), "Year": year(), "Value": number()},
-    unique=["Country Code", "Year"], description="WDI long CSV")
-WB_POPULATION = table("World Bank: population, total", {
-    "country_code": text(nullable=False), "country": text(), "year": year(),
-    "population": number(0, 1e10, nullable=False), "vintage": text(nullable=False)},
-    unique=["country_code", "year"])
-WB_AGE_SHARE_RAW = table("wb_population_share_* as read", _WDI_ID | {"2019": number(0, 100)},
-                         unique=["Country Code"], description="WDI bulk CSV after its 4 preamble lines")
-WB_AGE_SHARES = table("World Bank: population by broad age group, %", {
-    "country_code": text(nullable=False), "year": year(), "age_group": text(nullable=False),
-    "share": share()}, unique=["country_code", "year", "age_group"])
+WB_INTERNET_RAW = table(
+    "wb_internet_share as read",
+    _WDI_ID | {"2017": number(0, 100)},
+    unique=["Country Code"],
+    description="WDI wide CSV, one column per year",
+)
+WB_INTERNET = table(
+    "World Bank: Internet users, % of population",
+    {
+        "country_code": text(nullable=False),
+        "country": text(nullable=False),
+        "year": year(),
+        "share": share(),
+        "vintage": text(nullable=False),
+    },
+    unique=["country_code", "year"],
+)
+WB_META_RAW = table(
+    "wb_internet_country_meta as read",
+    {"Country Code": text(nullable=False), "Region": text(), "IncomeGroup": text(), "TableName": text()},
+    unique=["Country Code"],
+)
+WB_META = table(
+    "World Bank: economies and aggregates",
+    {"country_code": text(nullable=False), "country": text(nullable=False), "region": text(), "income_group": text()},
+    unique=["country_code"],
+)
+WB_POPULATION_RAW = table(
+    "wb_population_* as read",
+    {"Country Name": text(), "Country Code": text(nullable=False), "Year": year(), "Value": number()},
+    unique=["Country Code", "Year"],
+    description="WDI long CSV",
+)
+WB_POPULATION = table(
+    "World Bank: population, total",
+    {
+        "country_code": text(nullable=False),
+        "country": text(),
+        "year": year(),
+        "population": number(0, 1e10, nullable=False),
+        "vintage": text(nullable=False),
+    },
+    unique=["country_code", "year"],
+)
+WB_AGE_SHARE_RAW = table(
+    "wb_population_share_* as read",
+    _WDI_ID | {"2019": number(0, 100)},
+    unique=["Country Code"],
+    description="WDI bulk CSV after its 4 preamble lines",
+)
+WB_AGE_SHARES = table(
+    "World Bank: population by broad age group, %",
+    {"country_code": text(nullable=False), "year": year(), "age_group": text(nullable=False), "share": share()},
+    unique=["country_code", "year", "age_group"],
+)
 
-OWID_RAW = table("owid_internet_* as read", {"Entity": text(nullable=False), "Code": text(),
-                                             "Year": year()}, unique=["Entity", "Year"])
-OWID_SHARE = table("OWID: share of the population using the Internet", {
-    "entity": text(nullable=False), "code": text(), "year": year(), "share": share(),
-    "vintage": text(nullable=False)}, unique=["entity", "year"])
-OWID_USERS = table("OWID: number of Internet users", {
-    "entity": text(nullable=False), "code": text(), "year": year(), "users": number(0, 1e10, nullable=False),
-    "vintage": text(nullable=False)}, unique=["entity", "year"])
+OWID_RAW = table(
+    "owid_internet_* as read",
+    {"Entity": text(nullable=False), "Code": text(), "Year": year()},
+    unique=["Entity", "Year"],
+)
+OWID_SHARE = table(
+    "OWID: share of the population using the Internet",
+    {"entity": text(nullable=False), "code": text(), "year": year(), "share": share(), "vintage": text(nullable=False)},
+    unique=["entity", "year"],
+)
+OWID_USERS = table(
+    "OWID: number of Internet users",
+    {
+        "entity": text(nullable=False),
+        "code": text(),
+        "year": year(),
+        "users": number(0, 1e10, nullable=False),
+        "vintage": text(nullable=False),
+    },
+    unique=["entity", "year"],
+)
 
 
-ITU_KEY_ICT = table("ITU Key ICT indicators: world and regional aggregates", {
-    "vintage": text(nullable=False), "indicator": text(nullable=False), "entity": text(nullable=False),
-    "grouping": text(nullable=False), "year": year(2005, 2030), "estimate": pa.Column(bool),
-    "measure": pa.Column(pa.String, pa.Check.isin(["millions", "percent"])), "value": number(0, 1e6, nullable=False)},
-    unique=["vintage", "indicator", "entity", "year", "measure"])
+ITU_KEY_ICT = table(
+    "ITU Key ICT indicators: world and regional aggregates",
+    {
+        "vintage": text(nullable=False),
+        "indicator": text(nullable=False),
+        "entity": text(nullable=False),
+        "grouping": text(nullable=False),
+        "year": year(2005, 2030),
+        "estimate": pa.Column(bool),
+        "measure": pa.Column(pa.String, pa.Check.isin(["millions", "percent"])),
+        "value": number(0, 1e6, nullable=False),
+    },
+    unique=["vintage", "indicator", "entity", "year", "measure"],
+)
 
-TI_CPI_RAW = table("ti_cpi_2020 as read (sheet 'CPI Timeseries 2012 - 2020')", {
-    "Country": text(nullable=False), "ISO3": text(nullable=False), "Region": text(nullable=False)},
-    unique=["ISO3"])
-TI_CPI = table("Transparency International: Corruption Perceptions Index", {
-    "country": text(nullable=False), "iso3": text(nullable=False), "region": text(nullable=False),
-    "cpi_year": year(2012, 2020), "score": number(0, 100, nullable=False), "rank": nullable_integer(1, 180),
-    "countries": integer(1, 200)}, unique=["iso3", "cpi_year"])
+TI_CPI_RAW = table(
+    "ti_cpi_2020 as read (sheet 'CPI Timeseries 2012 - 2020')",
+    {"Country": text(nullable=False), "ISO3": text(nullable=False), "Region": text(nullable=False)},
+    unique=["ISO3"],
+)
+TI_CPI = table(
+    "Transparency International: Corruption Perceptions Index",
+    {
+        "country": text(nullable=False),
+        "iso3": text(nullable=False),
+        "region": text(nullable=False),
+        "cpi_year": year(2012, 2020),
+        "score": number(0, 100, nullable=False),
+        "rank": nullable_integer(1, 180),
+        "countries": integer(1, 200),
+    },
+    unique=["iso3", "cpi_year"],
+)
 
 
 def egdi_raw(columns: dict[str, str]) -> pa.DataFrameSchema:
@@ -135,67 +212,151 @@ def egdi_raw(columns: dict[str, str]) -> pa.DataFrameSchema:
 
 
 def egdi(year_of_edition: int, ranked: int = 193) -> pa.DataFrameSchema:
-    return table(f"UN E-Government Survey {year_of_edition}", {
-        "country": text(nullable=False), "egdi": number(0, 1, nullable=False),
-        "rank": nullable_integer(1, ranked), "survey_year": integer(year_of_edition, year_of_edition)},
-        unique=["country"])
+    return table(
+        f"UN E-Government Survey {year_of_edition}",
+        {
+            "country": text(nullable=False),
+            "egdi": number(0, 1, nullable=False),
+            "rank": nullable_integer(1, ranked),
+            "survey_year": integer(year_of_edition, year_of_edition),
+        },
+        unique=["country"],
+    )
 
 
-UN_M49 = table("un_m49_asia_oceania (transcribed)", {
-    "country": text(nullable=False), "region": text(nullable=False), "m49": integer(),
-    "sub_region": text(nullable=False)}, unique=["country"])
-FH_EGOV_NAMES = table("fh_egov_country_names (transcribed)", {
-    "fh_name": text(nullable=False), "egov_name": text(nullable=False)}, unique=["fh_name"])
+UN_M49 = table(
+    "un_m49_asia_oceania (transcribed)",
+    {
+        "country": text(nullable=False),
+        "region": text(nullable=False),
+        "m49": integer(),
+        "sub_region": text(nullable=False),
+    },
+    unique=["country"],
+)
+FH_EGOV_NAMES = table(
+    "fh_egov_country_names (transcribed)",
+    {"fh_name": text(nullable=False), "egov_name": text(nullable=False)},
+    unique=["fh_name"],
+)
 
-FH_RATINGS = table("Freedom House: ratings and status per edition", {
-    "pr_rating": number(1, 7), "cl_rating": number(1, 7), "status": text()},
-    unique=["country", "edition_label"])
-FH_SCORES_2006_RAW = table("fh_scores_2003_2024 sheet FIW06-24 as read", {
-    "Country/Territory": text(), "Region": text(), "C/T?": text(), "Edition": number(), "Status": text(),
-    "PR Rating": number(), "CL Rating": number(), "PR": number(), "CL": number(), "Total": number()})
+FH_RATINGS = table(
+    "Freedom House: ratings and status per edition",
+    {"pr_rating": number(1, 7), "cl_rating": number(1, 7), "status": text()},
+    unique=["country", "edition_label"],
+)
+FH_SCORES_2006_RAW = table(
+    "fh_scores_2003_2024 sheet FIW06-24 as read",
+    {
+        "Country/Territory": text(),
+        "Region": text(),
+        "C/T?": text(),
+        "Edition": number(),
+        "Status": text(),
+        "PR Rating": number(),
+        "CL Rating": number(),
+        "PR": number(),
+        "CL": number(),
+        "Total": number(),
+    },
+)
 
 
 def fh_scores_2003_raw(short: str) -> pa.DataFrameSchema:
     """Sheet FIW03-05: three column blocks, ``FIW03 PR`` ... ``FIW05 Total``."""
-    return table(f"fh_scores_2003_2024 sheet FIW03-05 ({short}) as read", {
-        "Country/Territory": text(), "C/T?": text(), f"{short} PR": number(), f"{short} CL": number(),
-        f"{short} Total": number()})
+    return table(
+        f"fh_scores_2003_2024 sheet FIW03-05 ({short}) as read",
+        {
+            "Country/Territory": text(),
+            "C/T?": text(),
+            f"{short} PR": number(),
+            f"{short} CL": number(),
+            f"{short} Total": number(),
+        },
+    )
 
 
 # The scale tops out at PR 40 and total 100, but sheet FIW03-05 prints Luxembourg's FIW03 PR score as
 # 44 and its total as 101 (a slip in the file); kept as printed, hence the wider ranges.
-FH_SCORES = table("Freedom House: aggregate scores per edition", {
-    "total": number(-4, 101), "pr_score": number(-4, 44), "cl_score": number(0, 60),
-    "edition": integer(2003, 2024)}, unique=["country", "edition"])
+FH_SCORES = table(
+    "Freedom House: aggregate scores per edition",
+    {"total": number(-4, 101), "pr_score": number(-4, 44), "cl_score": number(0, 60), "edition": integer(2003, 2024)},
+    unique=["country", "edition"],
+)
 
-ONS_TABLE = table("uk_ons_internet_users_2020: one table (sheet) in long form", {
-    "row": integer(), "label": text(nullable=False), "group": text(nullable=False), "year": year(),
-    "value": number(nullable=False)}, unique=["row", "group", "year"])
+ONS_TABLE = table(
+    "uk_ons_internet_users_2020: one table (sheet) in long form",
+    {
+        "row": integer(),
+        "label": text(nullable=False),
+        "group": text(nullable=False),
+        "year": year(),
+        "value": number(nullable=False),
+    },
+    unique=["row", "group", "year"],
+)
 
 
 def ons_adults(high: float) -> pa.DataFrameSchema:
-    return table("ONS: adults by category", {"category": text(nullable=False), "value": number(0, high),
-                                             "year": year(2011, 2020)}, unique=["category", "group", "year"])
+    return table(
+        "ONS: adults by category",
+        {"category": text(nullable=False), "value": number(0, high), "year": year(2011, 2020)},
+        unique=["category", "group", "year"],
+    )
 
 
-ONS_REGIONS = table("ONS: share of recent Internet users, UK and regions", {
-    "year": year(2014, 2020), "area_code": text(nullable=False), "area": text(nullable=False),
-    "share": share()}, unique=["year", "area_code"])
-UK_SDG_RAW = table("uk_sdg_17_8_1 as read", {
-    "Year": year(), "Value": number(), **{c: text() for c in (
-        "Region", "Unit measure", "Age", "Sex", "Disability status", "Ethnicity", "Ethnic group",
-        "Employment status", "Local Authority")}})
-UK_SDG_AREAS = table("UK SDG 17.8.1: UK and regions", {"year": year(2010, 2020), "area": text(nullable=False),
-                                                         "share": share()}, unique=["year", "area"])
-UK_SDG_AGES = table("UK SDG 17.8.1: UK by age band", {"year": year(), "age": text(nullable=False),
-                                                      "share": share()}, unique=["year", "age"])
+ONS_REGIONS = table(
+    "ONS: share of recent Internet users, UK and regions",
+    {"year": year(2014, 2020), "area_code": text(nullable=False), "area": text(nullable=False), "share": share()},
+    unique=["year", "area_code"],
+)
+UK_SDG_RAW = table(
+    "uk_sdg_17_8_1 as read",
+    {
+        "Year": year(),
+        "Value": number(),
+        **{
+            c: text()
+            for c in (
+                "Region",
+                "Unit measure",
+                "Age",
+                "Sex",
+                "Disability status",
+                "Ethnicity",
+                "Ethnic group",
+                "Employment status",
+                "Local Authority",
+            )
+        },
+    },
+)
+UK_SDG_AREAS = table(
+    "UK SDG 17.8.1: UK and regions",
+    {"year": year(2010, 2020), "area": text(nullable=False), "share": share()},
+    unique=["year", "area"],
+)
+UK_SDG_AGES = table(
+    "UK SDG 17.8.1: UK by age band",
+    {"year": year(), "age": text(nullable=False), "share": share()},
+    unique=["year", "age"],
+)
 
-EVOTING_MILESTONES = table("evoting_milestones_000 (transcribed)", {
-    "country": text(), "start_year": integer(1990, 2030), "end_year": integer(1990, 2030),
-    "event": text(nullable=False), "basis": text(), "line_in_text_copy": integer()})
+EVOTING_MILESTONES = table(
+    "evoting_milestones_000 (transcribed)",
+    {
+        "country": text(),
+        "start_year": integer(1990, 2030),
+        "end_year": integer(1990, 2030),
+        "event": text(nullable=False),
+        "basis": text(),
+        "line_in_text_copy": integer(),
+    },
+)
 
 
 # -------------------------------------------------------------------------- checking
+
 
 def check(frame: pd.DataFrame, schema: pa.DataFrameSchema, key: str) -> pd.DataFrame:
     """``frame`` validated (numbers coerced) against ``schema``; on failure a :class:`SchemaError`
@@ -247,8 +408,9 @@ def _problems(cases: pd.DataFrame, frame: pd.DataFrame, schema) -> list[tuple[st
             problems.append(("+".join(key_columns), rule, f"{len(dupes)} rows share a key, e.g. {first}"))
             continue
         if rule == "required column":
-            problems.append((str(group["failure_case"].iloc[0]), rule,
-                             f"missing; the file has columns {list(frame.columns)}"))
+            problems.append(
+                (str(group["failure_case"].iloc[0]), rule, f"missing; the file has columns {list(frame.columns)}")
+            )
             continue
         first = group.iloc[0]
         row = "" if pd.isna(first["index"]) else f" in row {int(first['index'])}"
@@ -278,28 +440,37 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-_TYPE_NAMES = {"string[python]": "text", "str": "text", "int64": "integer", "float64": "number",
-               "Int64": "integer"}
+_TYPE_NAMES = {"string[python]": "text", "str": "text", "int64": "integer", "float64": "number", "Int64": "integer"}
 
 
 def describe() -> pd.DataFrame:
     """Every schema declared here, one row per column: schema, column, type, whether values may be
     missing, value checks, and the columns that identify a row. Schemas built per edition or sheet
     are shown for one example (EGDI 2020, FIW03, ONS table 1B)."""
-    examples = {"EGDI": egdi(2020), "FH_SCORES_2003_RAW": fh_scores_2003_raw("FIW03"),
-                "ONS_ADULTS": ons_adults(100)}
+    examples = {"EGDI": egdi(2020), "FH_SCORES_2003_RAW": fh_scores_2003_raw("FIW03"), "ONS_ADULTS": ons_adults(100)}
     rows = []
     for schema in sorted([*_declared().values(), *examples.values()], key=lambda s: s.name):
         for column, spec in schema.columns.items():
-            checks = [_rule(f"in_range({c.statistics['min_value']}, {c.statistics['max_value']})")
-                      if c.name == "in_range" else str(c.name) for c in spec.checks]
-            rows.append({"table": schema.name, "column": column,
-                         "type": _TYPE_NAMES.get(str(spec.dtype), str(spec.dtype)),
-                         "may be missing": "yes" if spec.nullable else "no",
-                         "checks": "; ".join(checks), "one row per": "+".join(schema.unique or [])})
+            checks = [
+                _rule(f"in_range({c.statistics['min_value']}, {c.statistics['max_value']})")
+                if c.name == "in_range"
+                else str(c.name)
+                for c in spec.checks
+            ]
+            rows.append(
+                {
+                    "table": schema.name,
+                    "column": column,
+                    "type": _TYPE_NAMES.get(str(spec.dtype), str(spec.dtype)),
+                    "may be missing": "yes" if spec.nullable else "no",
+                    "checks": "; ".join(checks),
+                    "one row per": "+".join(schema.unique or []),
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def _declared() -> dict[str, pa.DataFrameSchema]:
-    return {name: value for name, value in globals().items()
-            if isinstance(value, pa.DataFrameSchema) and name.isupper()}
+    return {
+        name: value for name, value in globals().items() if isinstance(value, pa.DataFrameSchema) and name.isupper()
+    }

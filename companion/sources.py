@@ -25,9 +25,9 @@ import functools
 import hashlib
 import os
 import shutil
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 import pooch
 import yaml
@@ -70,8 +70,10 @@ class Source:
 
     def citation(self) -> str:
         """One line naming the file: publisher, title, version, URL and hash."""
-        return (f"{self.publisher}. {self.title}. {self.version}. {self.page} "
-                f"(file {self.path}, sha256 {self.sha256[:12]}…)")
+        return (
+            f"{self.publisher}. {self.title}. {self.version}. {self.page} "
+            f"(file {self.path}, sha256 {self.sha256[:12]}…)"
+        )
 
 
 def read_yaml(path: Path):
@@ -125,7 +127,8 @@ def _mismatch(src: Source, where: Path, actual: str, how_to_fix: str) -> DataFil
     truncated = f" It has {size} bytes where {src.bytes} are expected (truncated?)." if size != src.bytes else ""
     return DataFileError(
         f"data file {src.key!r} ({src.path}) at {where} is not the declared file: "
-        f"expected sha256 {src.sha256}, actual sha256 {actual}.{truncated} {how_to_fix}")
+        f"expected sha256 {src.sha256}, actual sha256 {actual}.{truncated} {how_to_fix}"
+    )
 
 
 def _mirror_downloader(src: Source, mirror: Path):
@@ -137,17 +140,23 @@ def _mirror_downloader(src: Source, mirror: Path):
             raise DataFileError(
                 f"data file {src.key!r} ({src.path}): the mirror folder {mirror} (${MIRROR_ENV}="
                 f"{os.environ.get(MIRROR_ENV)}) does not exist. Point ${MIRROR_ENV} at a folder holding "
-                f"the raw files, or unset it to download them from their pinned URLs.")
+                f"the raw files, or unset it to download them from their pinned URLs."
+            )
         if not origin.is_file():
             raise DataFileError(
                 f"data file {src.key!r} ({src.path}) is missing from the mirror {mirror} "
                 f"(${MIRROR_ENV}): expected sha256 {src.sha256}, actual: no file at {origin}. "
-                f"Restore the file from {src.url}, or unset ${MIRROR_ENV} to download it.")
+                f"Restore the file from {src.url}, or unset ${MIRROR_ENV} to download it."
+            )
         actual = sha256_of(origin)
         if actual != src.sha256:
-            raise _mismatch(src, origin, actual,
-                            f"The mirror copy is corrupt: restore it byte-exact from {src.url} "
-                            f"(never edit data/sources.yaml to match a changed file).")
+            raise _mismatch(
+                src,
+                origin,
+                actual,
+                f"The mirror copy is corrupt: restore it byte-exact from {src.url} "
+                f"(never edit data/sources.yaml to match a changed file).",
+            )
         if check_only:
             return True
         shutil.copyfile(origin, output_file)
@@ -176,21 +185,28 @@ def fetch(key: str) -> Path:
         return target
     downloader = _mirror_downloader(src, mirror) if mirror else None
     try:
-        local = pooch.retrieve(url=src.url, known_hash=f"sha256:{src.sha256}",
-                               fname=Path(src.path).name, path=target_dir,
-                               downloader=downloader, progressbar=False)
+        local = pooch.retrieve(
+            url=src.url,
+            known_hash=f"sha256:{src.sha256}",
+            fname=Path(src.path).name,
+            path=target_dir,
+            downloader=downloader,
+            progressbar=False,
+        )
     except DataFileError:
         raise
     except ValueError as exc:  # pooch's hash check on a downloaded file
         raise DataFileError(
             f"data file {src.key!r} ({src.path}) downloaded from {src.url} failed its hash check: "
             f"{exc} Expected sha256 {src.sha256}. Try again; if it persists the server's file "
-            f"changed: set ${MIRROR_ENV} to a folder holding the original file.") from exc
+            f"changed: set ${MIRROR_ENV} to a folder holding the original file."
+        ) from exc
     except Exception as exc:  # network and file-system failures
         raise DataFileError(
             f"data file {src.key!r} ({src.path}) could not be fetched from {src.url}: {exc}. "
             f"Expected sha256 {src.sha256}. Without network, set ${MIRROR_ENV} to a local "
-            f"mirror folder (e.g. ../shared/data) that holds {src.path}.") from exc
+            f"mirror folder (e.g. ../shared/data) that holds {src.path}."
+        ) from exc
     local = Path(local)
     actual = sha256_of(local)  # belt and braces: never hand out an unverified file
     if actual != src.sha256:
@@ -202,10 +218,11 @@ def fetch(key: str) -> Path:
 @dataclass(frozen=True)
 class Loader:
     """What one loader reads, as its decorator declares it (``LOADERS``, used by the exhibit map)."""
-    name: str                  # "companion.kazstat.internet_share"
-    keys: tuple[str, ...]      # the raw files it always reads (empty when they depend on arguments)
+
+    name: str  # "companion.kazstat.internet_share"
+    keys: tuple[str, ...]  # the raw files it always reads (empty when they depend on arguments)
     keys_of: Callable[..., Iterable[str]] | None  # the raw files for given arguments
-    among: tuple[str, ...]     # every raw file keys_of can name
+    among: tuple[str, ...]  # every raw file keys_of can name
 
     def reads(self, *args, **kwargs) -> tuple[str, ...]:
         """The raw files a call with these arguments reads."""
@@ -225,8 +242,9 @@ def loader(*keys: str, keys_of: Callable[..., Iterable[str]] | None = None, amon
     forgets everything.
     """
     if keys_of is not None and not among:
-        raise ValueError("a loader whose files depend on its arguments (keys_of) must list every file it "
-                         "can read (among=...)")
+        raise ValueError(
+            "a loader whose files depend on its arguments (keys_of) must list every file it can read (among=...)"
+        )
 
     def decorate(func):
         memo: dict = {}
@@ -237,14 +255,14 @@ def loader(*keys: str, keys_of: Callable[..., Iterable[str]] | None = None, amon
         def wrapper(*args, **kwargs):
             fetch_now = func.__globals__.get("fetch", fetch)  # the module's, so tests can swap it
             needed = keys_of(*args, **kwargs) if keys_of else keys
-            token = (args, tuple(sorted(kwargs.items())),
-                     tuple(_identity(Path(fetch_now(k))) for k in needed))
+            token = (args, tuple(sorted(kwargs.items())), tuple(_identity(Path(fetch_now(k))) for k in needed))
             if token not in memo:
                 memo[token] = func(*args, **kwargs)
             return _copy(memo[token])
 
         wrapper.cache_clear = memo.clear
         return wrapper
+
     return decorate
 
 
@@ -271,7 +289,8 @@ def require(**pins: str) -> None:
             raise DataFileError(
                 f"data file {key!r}: this notebook pins sha256 {pinned} but data/sources.yaml declares "
                 f"{declared}. If the new file is intended, paste the output of `python -m companion pins "
-                f"{key}` into the notebook and re-execute it (make execute).")
+                f"{key}` into the notebook and re-execute it (make execute)."
+            )
         fetch(key)
         src = source(key)
         lines.append(f"  {key}: {src.publisher}; {src.version}; sha256 {declared[:16]}… verified")

@@ -28,26 +28,63 @@ import pandas as pd
 from . import articles
 from .precision import round_sig
 
-DIFFERS_MARK = "\u2260"   # ≠
-MISSING = "\u2014"        # —
+DIFFERS_MARK = "\u2260"  # ≠
+MISSING = "\u2014"  # —
 
 # code name -> words, for the columns the book's tables share
 LABELS = {
-    "article": "Article", "claim_id": "Claim", "claim": "Claim", "location": "Where in the article",
-    "paraphrase": "What the article says", "printed": "Printed words", "published": "Printed",
-    "recomputed": "Recomputed", "difference": "Gap (recomputed − printed)", "gap": "Gap",
-    "tolerance": "Tolerance", "verdict": "Verdict", "sources": "Raw files", "notebook": "Notebook",
-    "note": "Note", "unit": "Unit", "type": "Kind of discrepancy", "why": "Likely cause",
-    "area_printed": "Area (as printed)", "area": "Area", "area_code": "Area code", "year": "Year",
-    "row": "Row", "sdg": "SDG 17.8.1 file", "relative_gap_pct": "Gap (% of printed)",
-    "country": "Country", "series": "Series", "share": "Share (%)", "vintage": "Vintage",
-    "estimate": "Estimate", "users": "Users", "population": "Population",
-    "year_leader": "Year (UK)", "year_follower": "Year (Kazakhstan)", "follower": "Series",
-    "lag": "Lag (years)", "lag_low": "Lag, 95 % low", "lag_high": "Lag, 95 % high",
-    "growth_rate": "Growth rate", "growth_low": "Growth, 95 % low", "growth_high": "Growth, 95 % high",
-    "midpoint": "Mid-point year", "midpoint_se": "Mid-point s.e.", "midpoint_low": "Mid-point, 95 % low",
-    "midpoint_high": "Mid-point, 95 % high", "first_year": "First year", "last_year": "Last year",
-    "n": "n", "rank": "Rank", "egdi": "EGDI", "fh_total": "Freedom House total", "fh_status": "Status",
+    "article": "Article",
+    "claim_id": "Claim",
+    "claim": "Claim",
+    "location": "Where in the article",
+    "paraphrase": "What the article says",
+    "printed": "Printed words",
+    "published": "Printed",
+    "recomputed": "Recomputed",
+    "difference": "Gap (recomputed − printed)",
+    "gap": "Gap",
+    "tolerance": "Tolerance",
+    "verdict": "Verdict",
+    "sources": "Raw files",
+    "notebook": "Notebook",
+    "note": "Note",
+    "unit": "Unit",
+    "type": "Kind of discrepancy",
+    "why": "Likely cause",
+    "area_printed": "Area (as printed)",
+    "area": "Area",
+    "area_code": "Area code",
+    "year": "Year",
+    "row": "Row",
+    "sdg": "SDG 17.8.1 file",
+    "relative_gap_pct": "Gap (% of printed)",
+    "country": "Country",
+    "series": "Series",
+    "share": "Share (%)",
+    "vintage": "Vintage",
+    "estimate": "Estimate",
+    "users": "Users",
+    "population": "Population",
+    "year_leader": "Year (UK)",
+    "year_follower": "Year (Kazakhstan)",
+    "follower": "Series",
+    "lag": "Lag (years)",
+    "lag_low": "Lag, 95 % low",
+    "lag_high": "Lag, 95 % high",
+    "growth_rate": "Growth rate",
+    "growth_low": "Growth, 95 % low",
+    "growth_high": "Growth, 95 % high",
+    "midpoint": "Mid-point year",
+    "midpoint_se": "Mid-point s.e.",
+    "midpoint_low": "Mid-point, 95 % low",
+    "midpoint_high": "Mid-point, 95 % high",
+    "first_year": "First year",
+    "last_year": "Last year",
+    "n": "n",
+    "rank": "Rank",
+    "egdi": "EGDI",
+    "fh_total": "Freedom House total",
+    "fh_status": "Status",
 }
 
 
@@ -89,12 +126,13 @@ def _format_number(value, decimals: int) -> str:
 @dataclass(frozen=True)
 class ReadableTable:
     """A formatted table: HTML for the book, plain text for the notebook's stored text output."""
-    cells: pd.DataFrame          # every cell as the text shown
-    marked: tuple[bool, ...]     # rows that differ from the article
+
+    cells: pd.DataFrame  # every cell as the text shown
+    marked: tuple[bool, ...]  # rows that differ from the article
     caption: str
     name: str
-    numeric: frozenset           # labels of right-aligned (numeric) columns
-    hrefs: tuple = ()            # (label, (href or "", ...)) per linked column: the cell's text links there
+    numeric: frozenset  # labels of right-aligned (numeric) columns
+    hrefs: tuple = ()  # (label, (href or "", ...)) per linked column: the cell's text links there
 
     def _repr_html_(self) -> str:
         head = "".join(f'<th scope="col"{_align(c, self.numeric)}>{html.escape(c)}</th>' for c in self.cells.columns)
@@ -102,18 +140,29 @@ class ReadableTable:
         rows = []
         for i, (marked, (_, row)) in enumerate(zip(self.marked, self.cells.iterrows())):
             attrs = ' class="differs"' if marked else ""
-            tds = "".join(f"<td{_align(c, self.numeric)}>{_cell_html(v, links[c][i] if c in links else '')}</td>"
-                          for c, v in row.items())
+            tds = "".join(
+                f"<td{_align(c, self.numeric)}>{_cell_html(v, links[c][i] if c in links else '')}</td>"
+                for c, v in row.items()
+            )
             rows.append(f"<tr{attrs}>{tds}</tr>")
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
-        legend = (f'<p class="readable-legend"><span class="differs-mark">{DIFFERS_MARK}</span> '
-                  "marks a row that differs from what the article printed.</p>") if any(self.marked) else ""
-        return (f'<div class="readable-table-wrap"><table class="readable-table" id="readable-{self.name}">'
-                f"{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{legend}</div>")
+        legend = (
+            (
+                f'<p class="readable-legend"><span class="differs-mark">{DIFFERS_MARK}</span> '
+                "marks a row that differs from what the article printed.</p>"
+            )
+            if any(self.marked)
+            else ""
+        )
+        return (
+            f'<div class="readable-table-wrap"><table class="readable-table" id="readable-{self.name}">'
+            f"{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{legend}</div>"
+        )
 
     def __repr__(self) -> str:
-        with pd.option_context("display.max_colwidth", None, "display.width", 10_000,
-                               "display.max_rows", None, "display.max_columns", None):
+        with pd.option_context(
+            "display.max_colwidth", None, "display.width", 10_000, "display.max_rows", None, "display.max_columns", None
+        ):
             text = self.cells.to_string(index=False)
         return (f"{self.caption}\n" if self.caption else "") + text
 
@@ -130,18 +179,28 @@ def _align(column: str, numeric: frozenset) -> str:
     return ' class="num"' if column in numeric else ""
 
 
-def readable(frame: pd.DataFrame, *, name: str, labels: dict[str, str] | None = None,
-             decimals: dict[str, int] | None = None, missing: dict[str, str] | None = None,
-             differs=None, first=("verdict",), caption: str = "", links: dict | None = None) -> ReadableTable:
+def readable(
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    labels: dict[str, str] | None = None,
+    decimals: dict[str, int] | None = None,
+    missing: dict[str, str] | None = None,
+    differs=None,
+    first=("verdict",),
+    caption: str = "",
+    links: dict | None = None,
+) -> ReadableTable:
     """``frame`` as a :class:`ReadableTable` (see the module docstring).
 
-    name: a short id for the table (its HTML id, ``readable-<name>``; "table-" ids are kept for numbered tables); labels: code name -> words
-    (added to :data:`LABELS`); decimals: column -> decimals (default: what the column needs, at most
-    4); missing: column -> text shown for a missing value (default "—"); differs: a boolean Series
-    aligned with ``frame`` (or the name of a boolean column) marking rows that differ from the
-    article, whose first shown column gets the ≠ mark; first: columns moved to the front, in order,
-    when present; links: column -> function of a cell's value giving the URL its text links to (e.g.
-    a claim id to its permalink on the ledger page, :func:`companion.report.claim_href`), "" for none.
+    name: a short id for the table (its HTML id, ``readable-<name>``; "table-" ids are kept for numbered
+    tables); labels: code name -> words (added to :data:`LABELS`); decimals: column -> decimals
+    (default: what the column needs, at most 4); missing: column -> text shown for a missing value
+    (default "—"); differs: a boolean Series aligned with ``frame`` (or the name of a boolean column)
+    marking rows that differ from the article, whose first shown column gets the ≠ mark; first:
+    columns moved to the front, in order, when present; links: column -> function of a cell's value
+    giving the URL its text links to (e.g. a claim id to its permalink on the ledger page,
+    :func:`companion.report.claim_href`), "" for none.
     """
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise ValueError(f"table name {name!r}: use lower-case letters, digits and hyphens")
@@ -170,11 +229,11 @@ def readable(frame: pd.DataFrame, *, name: str, labels: dict[str, str] | None = 
         elif pd.api.types.is_float_dtype(values):
             numeric.add(shown_label)
             places = decimals.get(column, _decimals_needed(values))
-            text = values.map(lambda v, p=places: missing.get(column, MISSING) if _is_missing(v)
-                              else _format_number(v, p))
+            shown_missing = missing.get(column, MISSING)
+            text = values.map(lambda v, p=places, m=shown_missing: m if _is_missing(v) else _format_number(v, p))
         else:
-            text = values.map(lambda v: missing.get(column, MISSING) if _is_missing(v) or str(v) == ""
-                              else _text(v))
+            shown_missing = missing.get(column, MISSING)
+            text = values.map(lambda v, m=shown_missing: m if _is_missing(v) or str(v) == "" else _text(v))
         cells[shown_label] = text.astype(str)
     table = pd.DataFrame(cells)
     if mask.any() and len(table.columns):

@@ -29,7 +29,7 @@ def cpi() -> pd.DataFrame:
     if len(rows) < 4:
         raise SchemaError(f"data file {KEY!r}: sheet {SHEET!r} has no header row (row 3)")
     header = [str(c).strip() if c is not None else "" for c in rows[2]]
-    raw = pd.DataFrame([r[:len(header)] for r in rows[3:] if any(v is not None for v in r)], columns=header)
+    raw = pd.DataFrame([r[: len(header)] for r in rows[3:] if any(v is not None for v in r)], columns=header)
     raw = schemas.check(raw, schemas.TI_CPI_RAW, KEY)
     parts = []
     for year in range(2012, 2021):
@@ -37,9 +37,16 @@ def cpi() -> pd.DataFrame:
         if score is None:
             raise SchemaError(f"data file {KEY!r}: no column 'CPI score {year}' in sheet {SHEET!r}")
         rank = f"Rank {year}"
-        part = pd.DataFrame({"country": raw["Country"], "iso3": raw["ISO3"], "region": raw["Region"],
-                             "cpi_year": year, "score": pd.to_numeric(raw[score], errors="coerce"),
-                             "rank": pd.to_numeric(raw[rank], errors="coerce") if rank in raw else pd.NA})
+        part = pd.DataFrame(
+            {
+                "country": raw["Country"],
+                "iso3": raw["ISO3"],
+                "region": raw["Region"],
+                "cpi_year": year,
+                "score": pd.to_numeric(raw[score], errors="coerce"),
+                "rank": pd.to_numeric(raw[rank], errors="coerce") if rank in raw else pd.NA,
+            }
+        )
         part = part.dropna(subset=["score"])
         part["countries"] = len(part)
         parts.append(part)

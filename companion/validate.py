@@ -21,8 +21,10 @@ def read_csv(path, key: str, **kwargs) -> pd.DataFrame:
     except pd.errors.EmptyDataError as exc:
         raise SchemaError(f"data file {key!r}: the file is empty ({exc})") from exc
     except UnicodeDecodeError as exc:
-        raise SchemaError(f"data file {key!r}: not readable as {kwargs.get('encoding', 'utf-8')} text "
-                          f"(byte {exc.start}: {exc.reason}); wrong encoding?") from exc
+        raise SchemaError(
+            f"data file {key!r}: not readable as {kwargs.get('encoding', 'utf-8')} text "
+            f"(byte {exc.start}: {exc.reason}); wrong encoding?"
+        ) from exc
     except pd.errors.ParserError as exc:
         raise SchemaError(f"data file {key!r}: not a well-formed CSV table ({exc})") from exc
 

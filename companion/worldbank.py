@@ -29,8 +29,11 @@ INTERNET_VINTAGE = "WB 2024 (release 2160)"
 
 POPULATION_KEYS = {"2023-03-30": "wb_population_2023", "2026": "wb_population_2026"}
 
-AGE_SHARE_KEYS = {"0-14": "wb_population_share_0014", "15-64": "wb_population_share_1564",
-                  "65+": "wb_population_share_65up"}
+AGE_SHARE_KEYS = {
+    "0-14": "wb_population_share_0014",
+    "15-64": "wb_population_share_1564",
+    "65+": "wb_population_share_65up",
+}
 AGE_SHARE_VINTAGE = "2022-05-25"
 
 _ID_COLUMNS = ["Country Name", "Country Code", "Indicator Name", "Indicator Code"]
@@ -39,10 +42,13 @@ _ID_COLUMNS = ["Country Name", "Country Code", "Indicator Name", "Indicator Code
 def _wide_to_long(raw: pd.DataFrame, key: str, value: str) -> pd.DataFrame:
     years = [c for c in raw.columns if str(c).strip().isdigit()]
     if not years:
-        raise SchemaError(f"data file {key!r}: column 'year columns' breaks the rule 'at least one year "
-                          f"column': the file has columns {list(raw.columns)[:8]}…")
-    long = raw.melt(id_vars=["Country Name", "Country Code"], value_vars=years,
-                    var_name="year", value_name=value).dropna(subset=[value])
+        raise SchemaError(
+            f"data file {key!r}: column 'year columns' breaks the rule 'at least one year "
+            f"column': the file has columns {list(raw.columns)[:8]}…"
+        )
+    long = raw.melt(
+        id_vars=["Country Name", "Country Code"], value_vars=years, var_name="year", value_name=value
+    ).dropna(subset=[value])
     long["year"] = long["year"].astype(int)
     long[value] = long[value].astype(float)
     return long.rename(columns={"Country Name": "country", "Country Code": "country_code"})
@@ -58,8 +64,10 @@ def internet_share() -> pd.DataFrame:
     raw = schemas.check(raw, schemas.WB_INTERNET_RAW, INTERNET_KEY)
     codes = set(raw["Indicator Code"].dropna())
     if codes != {"IT.NET.USER.ZS"}:
-        raise SchemaError(f"data file {INTERNET_KEY!r}: column 'Indicator Code' breaks the rule "
-                          f"'only IT.NET.USER.ZS': found {sorted(codes)}")
+        raise SchemaError(
+            f"data file {INTERNET_KEY!r}: column 'Indicator Code' breaks the rule "
+            f"'only IT.NET.USER.ZS': found {sorted(codes)}"
+        )
     frame = _wide_to_long(raw, INTERNET_KEY, "share")
     frame["vintage"] = INTERNET_VINTAGE
     frame = frame[["country_code", "country", "year", "share", "vintage"]]
@@ -72,15 +80,23 @@ def country_meta() -> pd.DataFrame:
     """Code, name, region and income group; ``is_aggregate`` is True where the file gives no region."""
     raw = read_csv(fetch(META_KEY), META_KEY, encoding="utf-8-sig", dtype=str)
     raw = schemas.check(raw, schemas.WB_META_RAW, META_KEY)
-    frame = pd.DataFrame({"country_code": raw["Country Code"], "country": raw["TableName"],
-                          "region": raw["Region"], "income_group": raw["IncomeGroup"]})
+    frame = pd.DataFrame(
+        {
+            "country_code": raw["Country Code"],
+            "country": raw["TableName"],
+            "region": raw["Region"],
+            "income_group": raw["IncomeGroup"],
+        }
+    )
     frame["is_aggregate"] = frame["region"].isna()
     frame = schemas.check(frame, schemas.WB_META, META_KEY)
     return frame.sort_values("country_code").reset_index(drop=True)
 
 
-@loader(keys_of=lambda vintage: [POPULATION_KEYS[vintage]] if vintage in POPULATION_KEYS else [],
-        among=POPULATION_KEYS.values())
+@loader(
+    keys_of=lambda vintage: [POPULATION_KEYS[vintage]] if vintage in POPULATION_KEYS else [],
+    among=POPULATION_KEYS.values(),
+)
 def population(vintage: str) -> pd.DataFrame:
     """Population, total (SP.POP.TOTL) of one WDI vintage: ``"2023-03-30"`` or ``"2026"``.
 
@@ -91,8 +107,14 @@ def population(vintage: str) -> pd.DataFrame:
     key = POPULATION_KEYS[vintage]
     raw = read_csv(fetch(key), key, encoding="utf-8-sig")
     raw = schemas.check(raw, schemas.WB_POPULATION_RAW, key)
-    frame = pd.DataFrame({"country_code": raw["Country Code"], "country": raw["Country Name"],
-                          "year": raw["Year"].astype(int), "population": raw["Value"].astype(float)})
+    frame = pd.DataFrame(
+        {
+            "country_code": raw["Country Code"],
+            "country": raw["Country Name"],
+            "year": raw["Year"].astype(int),
+            "population": raw["Value"].astype(float),
+        }
+    )
     frame["vintage"] = vintage
     frame = schemas.check(frame, schemas.WB_POPULATION, key)
     return frame.sort_values(["country_code", "year"]).reset_index(drop=True)
@@ -102,8 +124,10 @@ def _preamble_vintage(path, key: str) -> str:
     with open(path, encoding="utf-8-sig", newline="") as handle:
         lines = [row for _, row in zip(range(4), csv.reader(handle))]
     if len(lines) < 3 or not lines[0] or lines[0][0] != "Data Source" or lines[2][:1] != ["Last Updated Date"]:
-        raise SchemaError(f"data file {key!r}: column 'preamble' breaks the rule 'WDI bulk format: "
-                          f"4 preamble lines with Data Source and Last Updated Date': found {lines[:3]}")
+        raise SchemaError(
+            f"data file {key!r}: column 'preamble' breaks the rule 'WDI bulk format: "
+            f"4 preamble lines with Data Source and Last Updated Date': found {lines[:3]}"
+        )
     return lines[2][1]
 
 
@@ -118,8 +142,10 @@ def age_shares() -> pd.DataFrame:
         path = fetch(key)
         vintage = _preamble_vintage(path, key)
         if vintage != AGE_SHARE_VINTAGE:
-            raise SchemaError(f"data file {key!r}: column 'Last Updated Date' breaks the rule "
-                              f"'vintage {AGE_SHARE_VINTAGE}': found {vintage!r}")
+            raise SchemaError(
+                f"data file {key!r}: column 'Last Updated Date' breaks the rule "
+                f"'vintage {AGE_SHARE_VINTAGE}': found {vintage!r}"
+            )
         raw = read_csv(path, key, encoding="utf-8-sig", skiprows=4)
         raw = raw.loc[:, ~raw.columns.astype(str).str.startswith("Unnamed")]
         raw = schemas.check(raw, schemas.WB_AGE_SHARE_RAW, key)
@@ -140,8 +166,9 @@ def population_15_plus(vintage: str) -> pd.DataFrame:
     """
     total = population(vintage)
     young = age_shares().query("age_group == '0-14'")[["country_code", "year", "share"]]
-    frame = total.merge(young.rename(columns={"share": "share_0_14"}), on=["country_code", "year"],
-                        how="inner", validate="1:1")
+    frame = total.merge(
+        young.rename(columns={"share": "share_0_14"}), on=["country_code", "year"], how="inner", validate="1:1"
+    )
     frame["population_15_plus"] = frame["population"] * (1 - frame["share_0_14"] / 100)
     frame["vintage"] = f"total {vintage}; age shares {AGE_SHARE_VINTAGE}"
     return frame[["country_code", "year", "population", "share_0_14", "population_15_plus", "vintage"]]

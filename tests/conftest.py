@@ -25,7 +25,8 @@ DATA_HELP = (
     "COMPANION_DATA_MIRROR to a local mirror of the files (export COMPANION_DATA_MIRROR=/path/to/shared/data, "
     "as .ci/run does with ../shared/data), or run with network access: companion.sources.fetch then "
     "downloads each file by its pinned URL (data/sources.yaml) into data/raw/, where later runs find it "
-    "offline. No test is skipped for want of data.")
+    "offline. No test is skipped for want of data."
+)
 
 
 def pytest_sessionstart(session):
@@ -33,6 +34,7 @@ def pytest_sessionstart(session):
     data/raw/, the mirror, or a download by its pinned URL). If one is not, the run stops here with
     one message saying what to set, instead of data-dependent tests skipping or failing one by one."""
     from companion import sources
+
     try:
         sources.fetch_all()
     except sources.DataFileError as exc:
@@ -47,6 +49,7 @@ def ci() -> bool:
 @pytest.fixture(scope="session")
 def _ledger_once():
     from companion import ledger
+
     return ledger.ledger()
 
 
@@ -68,8 +71,13 @@ class Build:
     returncode: int
 
 
-BUILD_TESTS = ("tests/test_build.py", "tests/test_browser.py", "tests/test_figure_images.py",
-               "tests/test_determinism.py", "tests/test_quiet_build.py")
+BUILD_TESTS = (
+    "tests/test_build.py",
+    "tests/test_browser.py",
+    "tests/test_figure_images.py",
+    "tests/test_determinism.py",
+    "tests/test_quiet_build.py",
+)
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
@@ -92,11 +100,18 @@ def _build() -> Build:
     """As ``make book`` does, from scratch: every notebook executed (in parallel) into an empty
     execution cache, then ``jupyter-book build`` renders from that cache."""
     shutil.rmtree(BUILD, ignore_errors=True)
-    prerun = subprocess.run([sys.executable, "-m", "companion", "prerun", "--cache",
-                             str(BUILD / "_build" / ".jupyter_cache")], capture_output=True, text=True, cwd=ROOT)
+    prerun = subprocess.run(
+        [sys.executable, "-m", "companion", "prerun", "--cache", str(BUILD / "_build" / ".jupyter_cache")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     jb = Path(sys.executable).with_name("jupyter-book")
-    result = subprocess.run([str(jb), "build", "--warningiserror", "--nitpick", "--keep-going",
-                             "--path-output", str(BUILD), str(ROOT)], capture_output=True, text=True)
+    result = subprocess.run(
+        [str(jb), "build", "--warningiserror", "--nitpick", "--keep-going", "--path-output", str(BUILD), str(ROOT)],
+        capture_output=True,
+        text=True,
+    )
     log = prerun.stdout + prerun.stderr + result.stdout + result.stderr
     return Build(BUILD / "_build" / "html", log, prerun.returncode or result.returncode)
 
@@ -121,14 +136,17 @@ def built_book() -> Build:
             if done["run"] == run:
                 return Build(Path(done["html"]), done["log"], done["returncode"])
         build = _build()
-        record.write_text(json.dumps({"run": run, "html": str(build.html), "log": build.log,
-                                      "returncode": build.returncode}), encoding="utf-8")
+        record.write_text(
+            json.dumps({"run": run, "html": str(build.html), "log": build.log, "returncode": build.returncode}),
+            encoding="utf-8",
+        )
         return build
 
 
 @functools.cache
 def _environment_note() -> str:
     from companion.environment import explain_differences
+
     return explain_differences()
 
 
@@ -143,8 +161,10 @@ def pytest_runtest_makereport(item, call):
         # on CI every test runs: a skip (e.g. a missing tool such as chromium) is a failure
         reason = _skip_reason(report)
         report.outcome = "failed"
-        report.longrepr = (f"{item.nodeid} would be skipped ({reason}), but on CI (CI={os.environ.get('CI')}) "
-                           f"every test must run: install what it needs (.ci/run installs chromium as root).")
+        report.longrepr = (
+            f"{item.nodeid} would be skipped ({reason}), but on CI (CI={os.environ.get('CI')}) "
+            f"every test must run: install what it needs (.ci/run installs chromium as root)."
+        )
     if report.when == "call" and report.failed and (".ipynb::" in item.nodeid or "test_determinism" in item.nodeid):
         report.sections.append(("computing environment", _environment_note()))
 

@@ -10,15 +10,16 @@ from companion import article000, ledger, ons, published, sources
 from companion.ledger import DIFFERS, NOT_CHECKABLE, REPRODUCED
 from companion.validate import SchemaError
 
-
 # The raw files come from the mirror, the cache or their pinned URLs; conftest stops the run with one
 # message when none of these works, so nothing here skips.
 
 # ------------------------------------- loaders: known values (data/provenance.yaml, checked by hand)
 
+
 def test_table_1b_known_values():
     def cell(category, group, year):
         return article000.uk_adults(category, group, year)
+
     assert [cell("All adults", ons.RECENT, y) for y in (2018, 2019, 2020)] == [89.8, 90.8, 92.1]
     assert cell("All adults", ons.NEVER, 2019) == 7.5 and cell("All adults", ons.NEVER, 2020) == 6.3
     assert cell("75+", ons.RECENT, 2013) == 29.1 and cell("75+", ons.RECENT, 2020) == 54.0
@@ -52,6 +53,7 @@ def test_sdg_csv_agrees_with_workbook():
 
 
 # ---------------------------------------------------------------- loaders: bad input names key and rule
+
 
 @pytest.fixture(scope="module")
 def sheet_5b_only(tmp_path_factory):
@@ -114,6 +116,7 @@ def test_value_out_of_range_names_the_column(workbook_copy):
 
 # ---------------------------------------------------------------- Table 1 b) and the text claims
 
+
 def test_table1b_transcription_matches_the_article_layout():
     printed = published.table("table1b_uk_regions")
     assert len(printed) == 39 and printed["area_printed"].nunique() == 13
@@ -155,6 +158,7 @@ def test_the_uk_2020_cell_is_one_claim_not_two(whole_ledger):
 
 def test_4_percent_higher_is_one_claim_with_both_readings():
     from companion import ledger as led
+
     evidence = led.evidence(claim_ids=["000-kz-increase-2020"])
     assert len(evidence) == 2 and evidence["decides"].all()
     assert sorted(evidence["matches"]) == [False, True]
@@ -190,8 +194,13 @@ def test_kz_change_points_and_percent():
 
 def test_kz_leaders_of_2020():
     ranking = article000.kz_ranking(2020)
-    assert list(ranking["area_printed"].head(5)) == ["Nur-Sultan city", "Karagandy region", "Pavlodar region",
-                                                     "Turkestan region", "Almaty city"]
+    assert list(ranking["area_printed"].head(5)) == [
+        "Nur-Sultan city",
+        "Karagandy region",
+        "Pavlodar region",
+        "Turkestan region",
+        "Almaty city",
+    ]
     assert article000.kz_leaders(2020) == "Karagandy region; Nur-Sultan city; Pavlodar region; Turkestan region"
 
 
@@ -206,13 +215,14 @@ def test_evoting_milestones_are_all_from_the_article():
 
 # ---------------------------------------------------------------- the analyses
 
+
 def test_beta_convergence_windows():
     short, long = article000.beta_convergence(2018, 2020), article000.beta_convergence(2011, 2020)
     assert (short.n, long.n) == (17, 15)
     slope_short = short.coefficients().loc["start_share"]
     slope_long = long.coefficients().loc["start_share"]
     assert slope_short["ci_low"] < 0 < slope_short["ci_high"]  # the article's window: inconclusive
-    assert slope_long["ci_high"] < 0                           # 2011-2020: laggards gained more
+    assert slope_long["ci_high"] < 0  # 2011-2020: laggards gained more
     band = short.band()
     assert (band["ci_low"] <= band["fitted"]).all() and (band["fitted"] <= band["ci_high"]).all()
 

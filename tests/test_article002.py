@@ -6,11 +6,19 @@ from companion import article002, egov, freedomhouse, published
 from companion.ledger import DIFFERS, NOT_CHECKABLE, REPRODUCED
 from companion.validate import SchemaError
 
+
 # Values checked by hand: data/provenance.yaml, un_egov_egdi/EGOV_DATA_<year>.csv
-@pytest.mark.parametrize("year, rank, index", [
-    (2003, 83, 0.38661), (2005, 65, 0.48125), (2008, 81, 0.47430), (2014, 28, 0.72827),
-    (2020, 29, 0.83750), (2022, 28, 0.86280),
-])
+@pytest.mark.parametrize(
+    "year, rank, index",
+    [
+        (2003, 83, 0.38661),
+        (2005, 65, 0.48125),
+        (2008, 81, 0.47430),
+        (2014, 28, 0.72827),
+        (2020, 29, 0.83750),
+        (2022, 28, 0.86280),
+    ],
+)
 def test_kazakhstan_egdi_matches_provenance(year, rank, index):
     frame = egov.edition(year)
     kz = frame[frame["country"] == "Kazakhstan"].iloc[0]  # trailing space stripped
@@ -62,9 +70,13 @@ def test_region_mapping_covers_m49_asia_and_matches_egdi_names():
 
 def test_regional_ranks_under_each_grouping():
     ranks = article002.regional_ranks_kz(2020).set_index("grouping")["kz_rank"].to_dict()
-    assert ranks == {"UN M49 Asia (with Cyprus)": 6, "UN M49 Asia without Cyprus": 5,
-                     "Asia and Oceania (with Cyprus)": 8, "Asia and Oceania without Cyprus": 7,
-                     "UN M49 Central Asia": 1}
+    assert ranks == {
+        "UN M49 Asia (with Cyprus)": 6,
+        "UN M49 Asia without Cyprus": 5,
+        "Asia and Oceania (with Cyprus)": 8,
+        "Asia and Oceania without Cyprus": 7,
+        "UN M49 Central Asia": 1,
+    }
 
 
 # Values checked by hand: data/provenance.yaml, freedom_house/*.xlsx
@@ -112,12 +124,18 @@ def test_transcriptions_are_complete():
 
 
 EXPECTED = {
-    "002-egdi-rank-kz-2005": REPRODUCED, "002-egdi-rank-kz-2020": REPRODUCED,
-    "002-egdi-countries-ranked-2005": DIFFERS, "002-egdi-countries-ranked-2020": REPRODUCED,
-    "002-egdi-asia-rank-kz-2020": DIFFERS, "002-egdi-central-asia-rank-kz-2020": REPRODUCED,
-    "002-fh-status-kz-2005": REPRODUCED, "002-fh-status-kz-ed2021": REPRODUCED,
-    "002-fh-rank-kz-94": DIFFERS, "002-digital-share-1980": NOT_CHECKABLE,
-    "002-digital-share-2012": NOT_CHECKABLE, "002-egov-portal-launch": NOT_CHECKABLE,
+    "002-egdi-rank-kz-2005": REPRODUCED,
+    "002-egdi-rank-kz-2020": REPRODUCED,
+    "002-egdi-countries-ranked-2005": DIFFERS,
+    "002-egdi-countries-ranked-2020": REPRODUCED,
+    "002-egdi-asia-rank-kz-2020": DIFFERS,
+    "002-egdi-central-asia-rank-kz-2020": REPRODUCED,
+    "002-fh-status-kz-2005": REPRODUCED,
+    "002-fh-status-kz-ed2021": REPRODUCED,
+    "002-fh-rank-kz-94": DIFFERS,
+    "002-digital-share-1980": NOT_CHECKABLE,
+    "002-digital-share-2012": NOT_CHECKABLE,
+    "002-egov-portal-launch": NOT_CHECKABLE,
 }
 
 

@@ -3,9 +3,8 @@
 import pandas as pd
 import pytest
 
-from companion import article004, ledger, owid, published, worldbank
+from companion import article004, ledger, owid, published, schemas, worldbank
 from companion.ledger import DIFFERS, NOT_CHECKABLE, REPRODUCED
-from companion import schemas
 from companion.validate import SchemaError
 
 
@@ -13,7 +12,7 @@ def test_wb_internet_share_reads_the_bom_file_without_preamble():
     share = worldbank.internet_share()
     assert list(share.columns) == ["country_code", "country", "year", "share", "vintage"]
     kz = share.query("country_code == 'KAZ'").set_index("year")["share"]
-    assert kz[2018] == pytest.approx(78.9039, abs=1e-4)   # data/provenance.yaml
+    assert kz[2018] == pytest.approx(78.9039, abs=1e-4)  # data/provenance.yaml
     assert kz[1997] == pytest.approx(0.0646, abs=1e-4)
     world = share.query("country_code == 'WLD'").set_index("year")["share"]
     assert world[2017] == pytest.approx(45.4)
@@ -30,7 +29,7 @@ def test_population_vintages_stay_separate():
     assert set(old["vintage"]) == {"2023-03-30"} and set(new["vintage"]) == {"2026"}
     kz_old = old.query("country_code == 'KAZ'").set_index("year")["population"]
     kz_new = new.query("country_code == 'KAZ'").set_index("year")["population"]
-    assert kz_old[2019] == 18_513_673 and kz_new[2019] == 19_209_555   # data/provenance.yaml
+    assert kz_old[2019] == 18_513_673 and kz_new[2019] == 19_209_555  # data/provenance.yaml
     assert kz_old[1997] == 15_334_405 and kz_new[1997] == 16_043_251
     with pytest.raises(KeyError, match="2023-03-30"):
         worldbank.population("2024")
@@ -50,7 +49,7 @@ def test_age_shares_read_the_four_preamble_lines():
 def test_owid_2021_vintage():
     share = owid.internet_share()
     world = share.query("entity == 'World'").set_index("year")["share"]
-    assert world[2017] == pytest.approx(48.997, abs=1e-3)     # data/provenance.yaml
+    assert world[2017] == pytest.approx(48.997, abs=1e-3)  # data/provenance.yaml
     users = owid.internet_users().query("code == 'KAZ'").set_index("year")["users"]
     assert users[1997] == 10_065 and users[2005] == 460_292
     assert (share["vintage"] == owid.VINTAGE).all()
@@ -80,6 +79,7 @@ def test_region_matches_name_the_european_aggregates():
 
 def test_diffusion_model_recovers_a_known_curve():
     import numpy as np
+
     years = np.arange(1995, 2031)
     exact = 1 / (1 + np.exp(-0.2 * (years - 2012)))
     # a small deterministic wobble: an exact curve is a "perfect prediction" and statsmodels warns

@@ -6,10 +6,10 @@ import re
 
 import pytest
 import yaml
+from conftest import ROOT
 
 from companion import articles, ledger, published
 from companion.__main__ import main
-from conftest import ROOT
 
 
 def test_the_readme_article_table_is_the_registrys():
@@ -34,8 +34,9 @@ def test_the_claims_command_takes_exactly_the_registered_articles(capsys):
     assert main(["claims", "--article", articles.IDS[-1]]) == 0
     assert {line.split(",")[1] for line in capsys.readouterr().out.splitlines()[1:]} == {articles.IDS[-1]}
     assert main(["claims", "--article", "999"]) == 2
-    assert capsys.readouterr().err == (f"error: no article '999' in data/articles.yaml (articles: "
-                                       f"{', '.join(articles.IDS)})\n")
+    assert capsys.readouterr().err == (
+        f"error: no article '999' in data/articles.yaml (articles: {', '.join(articles.IDS)})\n"
+    )
 
 
 def test_the_table_of_contents_has_one_chapter_per_article_in_registry_order():

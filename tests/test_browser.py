@@ -40,12 +40,18 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-
 from conftest import ROOT
 
 CHROMIUM = shutil.which("chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 VIEWPORT = (1280, 1600)
 PHONE_WIDTH = 390
@@ -59,9 +65,11 @@ BROWSER_OWN = {"/favicon.ico"}
 # A ratchet: a page not listed fails on None / NaN, and a listed page that no longer shows any fails
 # too, so that the list only shrinks.
 STILL_SHOWS_MISSING = {
-    "chapters/institutions-egov/02_egdi_timeline.html", "chapters/institutions-egov/03_freedom_house_kz.html",
+    "chapters/institutions-egov/02_egdi_timeline.html",
+    "chapters/institutions-egov/03_freedom_house_kz.html",
     "chapters/institutions-egov/04_egdi_vs_freedom.html",
-    "chapters/participation-uk-kz/01_table1a_kz_regions.html", "chapters/participation-uk-kz/03_text_claims.html",
+    "chapters/participation-uk-kz/01_table1a_kz_regions.html",
+    "chapters/participation-uk-kz/03_text_claims.html",
     "chapters/participation-uk-kz/07_evoting_timeline.html",
     "chapters/reproducibility/03_discrepancy_types.html",
 }
@@ -71,10 +79,23 @@ STILL_SHOWS_MISSING = {
 # The book's pages and what they reference (no browser needed)
 
 # tag -> attributes holding one URL (srcset handled apart)
-URL_ATTRS = {"a": ("href",), "area": ("href",), "link": ("href",), "script": ("src",), "img": ("src",),
-             "source": ("src",), "video": ("src", "poster"), "audio": ("src",), "track": ("src",),
-             "iframe": ("src",), "embed": ("src",), "object": ("data",), "form": ("action",),
-             "image": ("href", "xlink:href"), "use": ("href", "xlink:href")}
+URL_ATTRS = {
+    "a": ("href",),
+    "area": ("href",),
+    "link": ("href",),
+    "script": ("src",),
+    "img": ("src",),
+    "source": ("src",),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "iframe": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "form": ("action",),
+    "image": ("href", "xlink:href"),
+    "use": ("href", "xlink:href"),
+}
 GRAPHICS = {"img", "svg", "object", "embed", "video", "canvas", "iframe", "picture"}
 
 
@@ -123,7 +144,7 @@ class PageParser(HTMLParser):
                 self.empty_figures.append(f"line {line} <figure id={figure_id!r}>")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parse(page: Path) -> PageParser:
     parser = PageParser()
     parser.feed(page.read_text(encoding="utf-8"))
@@ -142,8 +163,9 @@ def listed_docnames(html: Path) -> list[str]:
 def book_pages(html: Path) -> list[Path]:
     """Every HTML page of the built book: the listed documents plus the build's own pages (front-page
     redirect, genindex, search). Folders starting with '_' hold assets and theme templates."""
-    pages = {p for p in html.rglob("*.html")
-             if not any(part.startswith("_") for part in p.relative_to(html).parts[:-1])}
+    pages = {
+        p for p in html.rglob("*.html") if not any(part.startswith("_") for part in p.relative_to(html).parts[:-1])
+    }
     pages |= {html / f"{name}.html" for name in listed_docnames(html)}
     return sorted(pages)
 
@@ -210,8 +232,7 @@ def serve(directory: Path):
         def log_message(self, format, *args):  # no noise on stderr
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(Handler, directory=str(directory)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, name="book-server", daemon=True)
     thread.start()
     try:
@@ -227,19 +248,30 @@ def chromium(profile: Path):
     """Headless Chromium with a fresh profile and a DevTools port; yields its browser websocket URL."""
     profile.mkdir(parents=True, exist_ok=True)
     stderr = open(profile.parent / "chromium.log", "wb")
-    proc = subprocess.Popen([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-                             "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
-                             f"--window-size={VIEWPORT[0]},{VIEWPORT[1]}", "about:blank"],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            CHROMIUM,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            "--remote-debugging-port=0",
+            "--remote-debugging-address=127.0.0.1",
+            f"--window-size={VIEWPORT[0]},{VIEWPORT[1]}",
+            "about:blank",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        start_new_session=True,
+    )
     try:
         port_file = profile / "DevToolsActivePort"  # Chromium writes "<port>\n<browser path>" here
         deadline = time.monotonic() + 60
         while not (port_file.is_file() and len(port_file.read_text().split()) >= 2):
             if proc.poll() is not None or time.monotonic() > deadline:
                 stderr.flush()
-                pytest.fail("Chromium did not start:\n"
-                            + (profile.parent / "chromium.log").read_text(errors="replace")[-3000:])
+                pytest.fail(
+                    "Chromium did not start:\n" + (profile.parent / "chromium.log").read_text(errors="replace")[-3000:]
+                )
             time.sleep(0.1)
         port, path = port_file.read_text().split()[:2]
         yield f"ws://127.0.0.1:{port}{path}"
@@ -268,8 +300,9 @@ class CDP:
     async def connect(self, url: str) -> None:
         from tornado.websocket import websocket_connect  # required by ipykernel, so always installed
 
-        self._conn = await websocket_connect(url, on_message_callback=self._receive,
-                                             max_message_size=512 * 2**20, connect_timeout=30)
+        self._conn = await websocket_connect(
+            url, on_message_callback=self._receive, max_message_size=512 * 2**20, connect_timeout=30
+        )
 
     def _receive(self, message) -> None:
         if message is None:  # closed
@@ -290,8 +323,9 @@ class CDP:
             self.events.append(data)
             self._changed.set()
 
-    async def send(self, method: str, params: dict | None = None, session: str | None = None,
-                   timeout: float = 60) -> dict:
+    async def send(
+        self, method: str, params: dict | None = None, session: str | None = None, timeout: float = 60
+    ) -> dict:
         self._next += 1
         message = {"id": self._next, "method": method, "params": params or {}}
         if session:
@@ -352,7 +386,9 @@ IMAGES_JS = r"""(async () => {
                          missing: missing.slice(0, 5), figures: figures});
 })()"""
 
-WIDTH_JS = """JSON.stringify({width: document.scrollingElement.scrollWidth, window: document.scrollingElement.clientWidth})"""
+WIDTH_JS = (
+    """JSON.stringify({width: document.scrollingElement.scrollWidth, window: document.scrollingElement.clientWidth})"""
+)
 
 
 async def open_page(cdp: CDP, session: str, url: str, timeout: float = 30) -> tuple[list[dict], str]:
@@ -367,12 +403,18 @@ async def open_page(cdp: CDP, session: str, url: str, timeout: float = 30) -> tu
     while time.monotonic() < deadline:
         mine = [e for e in cdp.events[start:] if e.get("sessionId") == session]
         methods = [e["method"] for e in mine]
-        navigated = [i for i, e in enumerate(mine) if e["method"] == "Page.frameNavigated"
-                     and not e["params"]["frame"].get("parentId")]
-        loaded = bool(navigated) and "Page.loadEventFired" in methods[navigated[-1]:]
+        navigated = [
+            i
+            for i, e in enumerate(mine)
+            if e["method"] == "Page.frameNavigated" and not e["params"]["frame"].get("parentId")
+        ]
+        loaded = bool(navigated) and "Page.loadEventFired" in methods[navigated[-1] :]
         started = {e["params"]["requestId"] for e in mine if e["method"] == "Network.requestWillBeSent"}
-        ended = {e["params"]["requestId"] for e in mine
-                 if e["method"] in ("Network.loadingFinished", "Network.loadingFailed")}
+        ended = {
+            e["params"]["requestId"]
+            for e in mine
+            if e["method"] in ("Network.loadingFinished", "Network.loadingFailed")
+        }
         if loaded and not started - ended:
             count = len(cdp.events)
             quiet_since = quiet_since or (time.monotonic(), count)
@@ -399,15 +441,23 @@ def event_problems(events: list[dict], base: str) -> list[str]:
                 problems.append(f"request leaves the machine: {url[:160]}")
         if method == "Network.responseReceived":
             response = params["response"]
-            if (response["url"].startswith(base) and response["status"] >= 400
-                    and urlsplit(response["url"]).path not in BROWSER_OWN):
-                problems.append(f"HTTP {response['status']} for {response['url'][len(base) - 1:]}")
+            if (
+                response["url"].startswith(base)
+                and response["status"] >= 400
+                and urlsplit(response["url"]).path not in BROWSER_OWN
+            ):
+                problems.append(f"HTTP {response['status']} for {response['url'][len(base) - 1 :]}")
         elif method == "Network.loadingFailed" and not params.get("canceled"):
-            request = next((e["params"]["request"]["url"] for e in events
-                            if e["method"] == "Network.requestWillBeSent"
-                            and e["params"]["requestId"] == params["requestId"]), "")
+            request = next(
+                (
+                    e["params"]["request"]["url"]
+                    for e in events
+                    if e["method"] == "Network.requestWillBeSent" and e["params"]["requestId"] == params["requestId"]
+                ),
+                "",
+            )
             if request.startswith(base):
-                problems.append(f"failed to load {request[len(base) - 1:]}: {params.get('errorText')}")
+                problems.append(f"failed to load {request[len(base) - 1 :]}: {params.get('errorText')}")
         elif method == "Runtime.exceptionThrown":
             details = params["exceptionDetails"]
             text = (details.get("exception") or {}).get("description") or details.get("text")
@@ -424,8 +474,11 @@ def event_problems(events: list[dict], base: str) -> list[str]:
 
 
 async def set_window(cdp: CDP, session: str, height: int, width: int = VIEWPORT[0]) -> None:
-    await cdp.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
-                                                          "deviceScaleFactor": 1, "mobile": width < 600}, session)
+    await cdp.send(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+        session,
+    )
 
 
 async def browse(ws_url: str, base: str, pages: list[tuple[str, str | None]], shots: Path) -> dict[str, list[str]]:
@@ -435,8 +488,9 @@ async def browse(ws_url: str, base: str, pages: list[tuple[str, str | None]], sh
     problems: dict[str, list[str]] = {}
     try:
         target = await cdp.send("Target.createTarget", {"url": "about:blank"})
-        session = (await cdp.send("Target.attachToTarget",
-                                  {"targetId": target["targetId"], "flatten": True}))["sessionId"]
+        session = (await cdp.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}))[
+            "sessionId"
+        ]
         for domain in ("Page", "Runtime", "Network", "Log"):
             await cdp.send(f"{domain}.enable", {}, session)
         await set_window(cdp, session, VIEWPORT[1])
@@ -444,8 +498,9 @@ async def browse(ws_url: str, base: str, pages: list[tuple[str, str | None]], sh
             events, problem = await open_page(cdp, session, urljoin(base, rel))
             found = [problem] if problem else []
             found += event_problems(events, base)
-            result = await cdp.send("Runtime.evaluate", {"expression": IMAGES_JS, "awaitPromise": True,
-                                                         "returnByValue": True}, session)
+            result = await cdp.send(
+                "Runtime.evaluate", {"expression": IMAGES_JS, "awaitPromise": True, "returnByValue": True}, session
+            )
             if "exceptionDetails" in result:
                 found.append(f"image check failed: {result['exceptionDetails'].get('text')}")
             else:
@@ -456,14 +511,19 @@ async def browse(ws_url: str, base: str, pages: list[tuple[str, str | None]], sh
                 if images["unrendered"]:
                     found.append(f"{images['unrendered']} unrendered maths delimiter(s) (\\( or \\[) in the text")
                 if images["missing"]:
-                    found.append(f"None/NaN shown to the reader: {images['missing'][0]!r}"
-                                 + (f" (and {len(images['missing']) - 1} more)" if len(images["missing"]) > 1 else ""))
+                    found.append(
+                        f"None/NaN shown to the reader: {images['missing'][0]!r}"
+                        + (f" (and {len(images['missing']) - 1} more)" if len(images["missing"]) > 1 else "")
+                    )
                 found += images["figures"]
             # the same page on a phone: nothing wider than the screen
             await set_window(cdp, session, 844, PHONE_WIDTH)
             await cdp.changed(QUIET_S)
-            phone = json.loads((await cdp.send("Runtime.evaluate", {"expression": WIDTH_JS, "returnByValue": True},
-                                               session))["result"]["value"])
+            phone = json.loads(
+                (await cdp.send("Runtime.evaluate", {"expression": WIDTH_JS, "returnByValue": True}, session))[
+                    "result"
+                ]["value"]
+            )
             if phone["width"] > phone["window"] + 1:
                 found.append(f"page is {phone['width']} px wide in a {phone['window']} px (phone) window")
             shows_missing = any(p.startswith("None/NaN shown") for p in found)
@@ -521,8 +581,9 @@ def test_every_page_in_headless_chromium(html, tmp_path):
     with serve(html) as (base, requests), chromium(tmp_path / "profile") as ws_url:
         problems = asyncio.run(asyncio.wait_for(browse(ws_url, base, pages, SCREENSHOTS), 60 + 20 * len(pages)))
     # every request the server answered, whoever made it
-    refused = sorted({f"{path} -> {code}" for path, code in requests
-                      if code >= 400 and urlsplit(path).path not in BROWSER_OWN})
+    refused = sorted(
+        {f"{path} -> {code}" for path, code in requests if code >= 400 and urlsplit(path).path not in BROWSER_OWN}
+    )
     report = [f"{page}: {p}" for page, found in problems.items() for p in found]
     report += [f"server answered {r}" for r in refused]
     assert len(problems) == len(pages)
@@ -545,8 +606,9 @@ def test_ledger_search_box_and_filters_narrow_the_rows(html, tmp_path):
         await cdp.connect(ws_url)
         try:
             target = await cdp.send("Target.createTarget", {"url": "about:blank"})
-            session = (await cdp.send("Target.attachToTarget",
-                                      {"targetId": target["targetId"], "flatten": True}))["sessionId"]
+            session = (await cdp.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}))[
+                "sessionId"
+            ]
             for domain in ("Page", "Runtime", "Network", "Log"):
                 await cdp.send(f"{domain}.enable", {}, session)
             events, problem = await open_page(cdp, session, urljoin(base, page))
@@ -557,21 +619,31 @@ def test_ledger_search_box_and_filters_narrow_the_rows(html, tmp_path):
                 assert "exceptionDetails" not in result, result["exceptionDetails"]
                 return result["result"].get("value")
 
-            counts = {"all": await evaluate(LEDGER_ROWS_JS),
-                      "has search box": await evaluate("!!document.querySelector('.dt-search input')")}
+            counts = {
+                "all": await evaluate(LEDGER_ROWS_JS),
+                "has search box": await evaluate("!!document.querySelector('.dt-search input')"),
+            }
             await evaluate("document.querySelector('.dt-search input').focus()")
             await cdp.send("Input.insertText", {"text": "T1a-akmola"}, session)  # as a reader types
             await asyncio.sleep(0.5)
             counts["searched"] = await evaluate(LEDGER_ROWS_JS)
             await evaluate("(() => { const i = document.querySelector('.dt-search input'); i.select(); })()")
-            await cdp.send("Input.dispatchKeyEvent", {"type": "keyDown", "key": "Backspace", "code": "Backspace",
-                                                      "windowsVirtualKeyCode": 8}, session)
-            await cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": "Backspace", "code": "Backspace",
-                                                      "windowsVirtualKeyCode": 8}, session)
+            await cdp.send(
+                "Input.dispatchKeyEvent",
+                {"type": "keyDown", "key": "Backspace", "code": "Backspace", "windowsVirtualKeyCode": 8},
+                session,
+            )
+            await cdp.send(
+                "Input.dispatchKeyEvent",
+                {"type": "keyUp", "key": "Backspace", "code": "Backspace", "windowsVirtualKeyCode": 8},
+                session,
+            )
             await asyncio.sleep(0.5)
             counts["cleared"] = await evaluate(LEDGER_ROWS_JS)
-            await evaluate("(() => { const s = document.querySelector('.ledger-filters select[data-column=\"8\"]');"
-                           " s.value = 'differs'; s.dispatchEvent(new Event('change')); })()")
+            await evaluate(
+                "(() => { const s = document.querySelector('.ledger-filters select[data-column=\"8\"]');"
+                " s.value = 'differs'; s.dispatchEvent(new Event('change')); })()"
+            )
             await asyncio.sleep(0.5)
             counts["differs"] = await evaluate(LEDGER_ROWS_JS)
             counts["problems"] = event_problems(cdp.events, base)
@@ -580,6 +652,7 @@ def test_ledger_search_box_and_filters_narrow_the_rows(html, tmp_path):
             cdp.close()
 
     import csv
+
     claims = list(csv.DictReader((html / "_static" / "ledger" / "ledger.csv").open(encoding="utf-8")))
     with serve(html) as (base, _requests), chromium(tmp_path / "profile") as ws_url:
         counts = asyncio.run(asyncio.wait_for(run(ws_url, base), 120))

@@ -5,8 +5,9 @@ from conftest import ROOT
 
 def test_book_builds_clean_with_warnings_as_errors(built_book):
     assert built_book.returncode == 0, built_book.log[-6000:]
-    sphinx_warnings = [line for line in built_book.log.splitlines()
-                       if "WARNING" in line and "[IPKernelApp]" not in line]
+    sphinx_warnings = [
+        line for line in built_book.log.splitlines() if "WARNING" in line and "[IPKernelApp]" not in line
+    ]
     assert not sphinx_warnings, "\n".join(sphinx_warnings)
     assert (built_book.html / "index.html").is_file()
     reports = built_book.html / "reports"
@@ -22,5 +23,6 @@ def test_a_second_prerun_executes_nothing(built_book):
     """After the build, the execution cache holds every notebook under the key jupyter-book looks
     up: `make book` again executes nothing."""
     from companion.prerun import execute_into_cache
+
     outcome = execute_into_cache(built_book.html.parent / ".jupyter_cache")
     assert outcome == {"succeeded": [], "excepted": [], "errored": []}

@@ -5,7 +5,6 @@ from importlib.metadata import version
 
 import jsonschema
 import yaml
-
 from conftest import ROOT
 
 
@@ -24,6 +23,9 @@ def test_citation_version_is_the_book_version():
 def test_the_three_articles_are_referenced():
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     titles = " ".join(ref["title"] for ref in cff["references"])
-    for words in ("experience of the UK and Kazakhstan", "democratic political institutions",
-                  "Electronic public involvement"):
+    for words in (
+        "experience of the UK and Kazakhstan",
+        "democratic political institutions",
+        "Electronic public involvement",
+    ):
         assert words in titles

@@ -7,8 +7,9 @@ from __future__ import annotations
 import csv
 import io
 
-from companion import ledger
 from test_browser import book_pages, parse, resolve
+
+from companion import ledger
 
 
 def test_every_claim_link_lands_on_its_claim(built_book):
@@ -22,7 +23,7 @@ def test_every_claim_link_lands_on_its_claim(built_book):
     assert not missing, f"claims without their anchor on {ledger.LEDGER_PAGE}: {missing}"
     links, problems = 0, []
     for source in book_pages(html):
-        for line, where, url in parse(source).urls:
+        for line, _where, url in parse(source).urls:
             if "#claim-" not in url:
                 continue
             links += 1

@@ -7,14 +7,21 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 
 from companion.__main__ import COMMANDS
-from conftest import ROOT
 
 
 def companion(*args: str, cwd=ROOT, env=None, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "companion", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "companion", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        **kwargs,
+    )
 
 
 def one_error_line(result: subprocess.CompletedProcess) -> str:
@@ -41,17 +48,19 @@ def test_not_a_notebook():
 
 def test_bad_mirror(tmp_path):
     import os
-    env = dict(os.environ, COMPANION_DATA_MIRROR=str(tmp_path / "no-mirror"),
-               COMPANION_DATA_CACHE=str(tmp_path / "cache"))
+
+    env = dict(
+        os.environ, COMPANION_DATA_MIRROR=str(tmp_path / "no-mirror"), COMPANION_DATA_CACHE=str(tmp_path / "cache")
+    )
     line = one_error_line(companion("fetch", env=env))
     assert "the mirror folder" in line and "does not exist" in line
 
 
 def test_empty_mirror_names_the_missing_file(tmp_path):
     import os
+
     (tmp_path / "mirror").mkdir()
-    env = dict(os.environ, COMPANION_DATA_MIRROR=str(tmp_path / "mirror"),
-               COMPANION_DATA_CACHE=str(tmp_path / "cache"))
+    env = dict(os.environ, COMPANION_DATA_MIRROR=str(tmp_path / "mirror"), COMPANION_DATA_CACHE=str(tmp_path / "cache"))
     line = one_error_line(companion("fetch", env=env))
     assert "is missing from the mirror" in line and "expected sha256" in line
 
@@ -61,10 +70,12 @@ def test_closed_pipe_is_not_an_error():
     (the CSV is larger), so the command is still writing when the reader goes away."""
     import fcntl
     import os
+
     read_end, write_end = os.pipe()
     fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)
-    with subprocess.Popen([sys.executable, "-m", "companion", "claims"], cwd=ROOT, stdout=write_end,
-                          stderr=subprocess.PIPE) as process:
+    with subprocess.Popen(
+        [sys.executable, "-m", "companion", "claims"], cwd=ROOT, stdout=write_end, stderr=subprocess.PIPE
+    ) as process:
         os.close(write_end)
         with os.fdopen(read_end, "rb") as reader:
             first = reader.readline()

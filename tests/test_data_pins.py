@@ -5,10 +5,10 @@ import ast
 import json
 
 import pytest
+from conftest import ROOT
 
 from companion import sources
 from companion.exhibits import _calls
-from conftest import ROOT
 
 DATA_NOTEBOOKS = sorted(p for p in ROOT.glob("chapters/*/[0-9]*.ipynb") if p.parent.name != "reproducibility")
 
@@ -19,16 +19,19 @@ def test_notebook_pins_current_hashes(path):
     for owner, attr, node in _calls(path):
         if owner == "sources" and attr == "require":
             pins.update({kw.arg: ast.literal_eval(kw.value) for kw in node.keywords})
-    first = "".join(next(c for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
-                         if c["cell_type"] == "code")["source"])
+    first = "".join(
+        next(c for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code")["source"]
+    )
     if not pins:
         assert "reads no raw data file" in first, (
-            f"{path.name} pins no raw file with sources.require(...) and does not say that it reads none")
+            f"{path.name} pins no raw file with sources.require(...) and does not say that it reads none"
+        )
         return
     for key, sha in pins.items():
         assert sha == sources.source(key).sha256, (
             f"{path.name} pins {key} at {sha[:12]}… but data/sources.yaml declares "
-            f"{sources.source(key).sha256[:12]}…: paste `python -m companion pins {key}` and re-execute")
+            f"{sources.source(key).sha256[:12]}…: paste `python -m companion pins {key}` and re-execute"
+        )
 
 
 def test_loader_modules_are_only_called_after_the_pins():
@@ -37,4 +40,5 @@ def test_loader_modules_are_only_called_after_the_pins():
         cells = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
         first = "".join(cells[0]["source"])
         assert "sources.require(" in first or "reads no raw data file" in first, (
-            f"{path.name}: pins are not in the first code cell")
+            f"{path.name}: pins are not in the first code cell"
+        )

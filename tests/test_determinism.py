@@ -25,13 +25,12 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import ROOT
 
 from companion.notebooks import all_notebooks
-from conftest import ROOT
 
 NOTEBOOKS = all_notebooks()
 SKIPPED_MIME = re.compile(r"(^|/)image/png$")  # raster bytes, also under glue's papermill prefix
@@ -62,8 +61,11 @@ def differences(stored, executed) -> list[str]:
             text1 = json.dumps(cell1, indent=1, sort_keys=True, ensure_ascii=False).splitlines()
             text2 = json.dumps(cell2, indent=1, sort_keys=True, ensure_ascii=False).splitlines()
             diff = list(difflib.unified_diff(text1, text2, "stored", "fresh run", n=1, lineterm=""))
-            found.append(f"code cell {index + 1} (counting code cells from 1): outputs differ\n"
-                         + "\n".join(diff[:40]) + ("\n..." if len(diff) > 40 else ""))
+            found.append(
+                f"code cell {index + 1} (counting code cells from 1): outputs differ\n"
+                + "\n".join(diff[:40])
+                + ("\n..." if len(diff) > 40 else "")
+            )
     return found
 
 
@@ -71,6 +73,7 @@ def differences(stored, executed) -> list[str]:
 def build_cache(built_book):
     """The clean build's execution cache (run 1)."""
     from jupyter_cache import get_cache
+
     folder = built_book.html.parent / ".jupyter_cache"
     assert folder.is_dir(), f"the clean build left no execution cache at {folder}:\n{built_book.log[-3000:]}"
     return get_cache(folder)
@@ -86,21 +89,29 @@ def test_clean_build_run_gives_the_stored_outputs_and_figure_files(path, build_c
     record = build_cache.match_cache_notebook(stored)  # KeyError if the build did not execute it
     executed = build_cache.get_cache_bundle(record.pk).nb
     found = differences(code_outputs(stored), code_outputs(executed))
-    assert not found, f"{path.relative_to(ROOT)}: the clean build's run differs from the stored run:\n" \
-                      + "\n\n".join(found)
+    assert not found, f"{path.relative_to(ROOT)}: the clean build's run differs from the stored run:\n" + "\n\n".join(
+        found
+    )
 
 
-@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if "figures.save(" in p.read_text(encoding="utf-8")],
-                         ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path",
+    [p for p in NOTEBOOKS if "figures.save(" in p.read_text(encoding="utf-8")],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
 def test_stored_outputs_carry_the_hash_of_every_exported_file(path):
     """Without the hashes in the stored outputs, neither nbval nor the test above would see a
     figure file change."""
     nb = nbformat.read(path, as_version=4)
     code = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
     names = set(re.findall(r'figures\.save\(\s*\w+,\s*"(fig-[\w-]+)"', code))
-    assert names, f"{path.name} mentions a figure but calls no figures.save(fig, \"fig-...\")"
-    html = "\n".join(output.get("data", {}).get("text/html", "") for cell in nb.cells
-                     if cell.cell_type == "code" for output in cell.outputs)
+    assert names, f'{path.name} mentions a figure but calls no figures.save(fig, "fig-...")'
+    html = "\n".join(
+        output.get("data", {}).get("text/html", "")
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+    )
     hashed = {name.rsplit(".", 1)[0] for name, _ in HASHES.findall(html)}
     assert names <= hashed, f"{path.name}: no stored file hashes for {sorted(names - hashed)}"
 

@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 
 from companion import environment
-from conftest import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -31,10 +31,12 @@ def test_the_record_is_not_older_than_the_pins():
     changed since then means the stored outputs were not made with the pinned versions."""
     record = environment.read_record()
     pinned = {name: entry["pinned"] for name, entry in record["pinned_packages"].items()}
-    assert pinned == environment.pinned_packages(), \
+    assert pinned == environment.pinned_packages(), (
         "requirements.txt changed since the stored outputs were made: re-run `make execute`"
-    mismatched = {name: entry for name, entry in record["pinned_packages"].items()
-                  if entry["installed"] != entry["pinned"]}
+    )
+    mismatched = {
+        name: entry for name, entry in record["pinned_packages"].items() if entry["installed"] != entry["pinned"]
+    }
     assert not mismatched, f"the record was written with other versions than the pinned ones: {mismatched}"
 
 
@@ -60,8 +62,14 @@ def test_a_package_added_beside_the_book_is_no_difference(now):
 
 
 def test_the_command_compares_this_machine_with_the_record():
-    result = subprocess.run([sys.executable, "-m", "companion", "environment"], capture_output=True, text=True,
-                            cwd=ROOT, env={"OPENBLAS_CORETYPE": "Prescott", "PATH": ""}, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "companion", "environment"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"OPENBLAS_CORETYPE": "Prescott", "PATH": ""},
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "blas[openblas" in result.stdout
     assert "steering_variables.OPENBLAS_CORETYPE: record (absent), this run Prescott" in result.stdout
@@ -71,6 +79,7 @@ def test_a_failing_notebook_cell_reports_the_environment(tmp_path):
     """nbval on a copy of a notebook whose stored output was changed: the failure report carries the
     'computing environment' section of tests/conftest.py."""
     import json
+
     source = ROOT / "chapters" / "participation-uk-kz" / "01_table1a_kz_regions.ipynb"
     nb = json.loads(source.read_text(encoding="utf-8"))
     for cell in nb["cells"]:
@@ -80,11 +89,29 @@ def test_a_failing_notebook_cell_reports_the_environment(tmp_path):
     folder = tmp_path / "chapters"
     folder.mkdir()
     (folder / source.name).write_text(json.dumps(nb), encoding="utf-8")
-    (tmp_path / "conftest.py").write_text((ROOT / "tests" / "conftest.py").read_text(encoding="utf-8"),
-                                          encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-q", "-x",
-                             "-p", "no:cacheprovider", "--rootdir", str(tmp_path), str(folder / source.name)],
-                            capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    (tmp_path / "conftest.py").write_text(
+        (ROOT / "tests" / "conftest.py").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval",
+            "--nbval-current-env",
+            "-q",
+            "-x",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(tmp_path),
+            str(folder / source.name),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert result.returncode != 0, result.stdout[-2000:]
     assert "computing environment" in result.stdout, result.stdout[-3000:]
     assert "record of the stored outputs" in result.stdout or "differs from the one" in result.stdout

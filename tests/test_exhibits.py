@@ -5,9 +5,9 @@ the code and checked against it."""
 import json
 
 import pytest
+from conftest import ROOT
 
 from companion import exhibits, sources
-from conftest import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -38,14 +38,17 @@ def test_constant_arguments_select_the_files_of_a_loader_with_many(table):
     assert table.loc["fig-a002-egdi-vs-freedom", "raw_files"].split() == ["egov_2020", "fh_scores_2003_2024"]
     # egov.panel(...) loops over the editions: every file the loader can read
     assert set(table.loc["fig-a002-egdi-timeline", "raw_files"].split()) == set(
-        sources.LOADERS["companion.egov.edition"].among)
+        sources.LOADERS["companion.egov.edition"].among
+    )
 
 
 def test_figures_without_raw_files_name_the_published_files_they_read(table):
     assert table.loc["fig-ukkz-evoting-timeline", "published"] == "data/published/evoting_milestones_000.csv"
     assert table.loc["fig-a002-model", "published"] == "data/published/article002_figure1.yaml"
     assert set(table.loc["fig-a002-digital-share", "published"].split()) == {
-        "data/published/claims.csv", "data/published/hilbert_lopez_2011.csv"}
+        "data/published/claims.csv",
+        "data/published/hilbert_lopez_2011.csv",
+    }
 
 
 def test_every_file_named_exists_and_every_key_is_declared(table):
@@ -84,21 +87,30 @@ def test_an_exhibit_without_an_article_name_fails_naming_it(monkeypatch, table):
 
 
 def _notebook(tmp_path, cells):
-    nb = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": c}
-                    for c in cells], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    nb = {
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": c} for c in cells
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     path = tmp_path / "probe.ipynb"
     path.write_text(json.dumps(nb), encoding="utf-8")
     return path
 
 
 def test_a_figure_maps_only_what_its_computation_uses(tmp_path):
-    path = _notebook(tmp_path, [
-        "from companion import egov, figures, kazstat, worldbank\nimport matplotlib.pyplot as plt",
-        "unused = worldbank.internet_share()\nshare = kazstat.internet_share()",
-        "one = egov.edition(2014)",
-        "data = share.merge(one, how='cross')\nfig, ax = plt.subplots()\nax.plot(data['year'])",
-        "figures.save(fig, 'fig-probe', data, title='probe', sources=['kz_sdg_17_8_1'])",
-    ])
+    path = _notebook(
+        tmp_path,
+        [
+            "from companion import egov, figures, kazstat, worldbank\nimport matplotlib.pyplot as plt",
+            "unused = worldbank.internet_share()\nshare = kazstat.internet_share()",
+            "one = egov.edition(2014)",
+            "data = share.merge(one, how='cross')\nfig, ax = plt.subplots()\nax.plot(data['year'])",
+            "figures.save(fig, 'fig-probe', data, title='probe', sources=['kz_sdg_17_8_1'])",
+        ],
+    )
     [fig] = exhibits.notebook_figures(path)
     reads = fig["reads"]
     assert fig["name"] == "fig-probe" and fig["declared_sources"] == ["kz_sdg_17_8_1"]
@@ -126,13 +138,18 @@ def test_a_loader_whose_files_depend_on_arguments_must_list_them():
 def test_readme_and_cli_list_the_same_map():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert exhibits.markdown() in readme, (
-        "README's 'Tables and figures' table is stale: paste the output of `python -m companion exhibits`")
+        "README's 'Tables and figures' table is stale: paste the output of `python -m companion exhibits`"
+    )
 
 
 def test_the_book_page_shows_the_map(table):
     nb = json.loads((ROOT / "about" / "exhibits.ipynb").read_text(encoding="utf-8"))
-    shown = "".join("".join(o.get("data", {}).get("text/html", "")) for c in nb["cells"] if c["cell_type"] == "code"
-                    for o in c.get("outputs", []))
+    shown = "".join(
+        "".join(o.get("data", {}).get("text/html", ""))
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+        for o in c.get("outputs", [])
+    )
     for row in table.itertuples():
         assert row.Index in shown and row.notebook in shown, row.Index
         for word in row.loaders.split() + row.raw_files.split() + row.published.split():

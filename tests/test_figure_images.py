@@ -6,9 +6,8 @@ refresh the baselines with `make baselines` and commit the new PNGs in tests/bas
 """
 
 import pytest
-from matplotlib.testing.compare import compare_images
-
 from conftest import ROOT
+from matplotlib.testing.compare import compare_images
 
 BASELINES = ROOT / "tests" / "baseline_images"
 EXPORTED = ROOT / "_static" / "figures"
@@ -19,9 +18,11 @@ def test_every_figure_has_a_baseline_and_back(built_book):
     exported = sorted(p.name for p in EXPORTED.glob("fig-*.png"))
     baselines = sorted(p.name for p in BASELINES.glob("fig-*.png"))
     assert exported, "the build exported no figure"
-    assert exported == baselines, ("exported figures and baselines differ; after an intended change run "
-                                   f"`make baselines`. exported only: {sorted(set(exported) - set(baselines))}, "
-                                   f"baseline only: {sorted(set(baselines) - set(exported))}")
+    assert exported == baselines, (
+        "exported figures and baselines differ; after an intended change run "
+        f"`make baselines`. exported only: {sorted(set(exported) - set(baselines))}, "
+        f"baseline only: {sorted(set(baselines) - set(exported))}"
+    )
 
 
 @pytest.mark.parametrize("baseline", sorted(BASELINES.glob("fig-*.png")), ids=lambda p: p.stem)

@@ -21,26 +21,44 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import ROOT
+from test_determinism import code_outputs, differences
 
 from companion.precision import round_sig
-from conftest import ROOT
 
 
 def real_mirror() -> Path:
     """A folder laid out as the mirror: $COMPANION_DATA_MIRROR, or else the checkout's own verified
     cache (same layout; the session start has made sure every file is there)."""
     from companion import sources
+
     return sources.mirror_dir() or sources.cache_dir()
-from test_determinism import code_outputs, differences
+
 
 pytestmark = pytest.mark.xdist_group("fresh-install")
 
-ONE_PER_CHAPTER = ["chapters/participation-uk-kz/01_table1a_kz_regions.ipynb",
-                   "chapters/institutions-egov/04_egdi_vs_freedom.ipynb",
-                   "chapters/electronic-involvement/05_diffusion_model.ipynb",
-                   "chapters/reproducibility/01_ledger.ipynb"]
-NOT_IN_PACKAGE = (".git", ".venv", "_build", "build", "dist", "raw", "figures", "chapters", "about", "tests",
-                  "benchmarks", "__pycache__", "*.egg-info", ".ipynb_checkpoints")
+ONE_PER_CHAPTER = [
+    "chapters/participation-uk-kz/01_table1a_kz_regions.ipynb",
+    "chapters/institutions-egov/04_egdi_vs_freedom.ipynb",
+    "chapters/electronic-involvement/05_diffusion_model.ipynb",
+    "chapters/reproducibility/01_ledger.ipynb",
+]
+NOT_IN_PACKAGE = (
+    ".git",
+    ".venv",
+    "_build",
+    "build",
+    "dist",
+    "raw",
+    "figures",
+    "chapters",
+    "about",
+    "tests",
+    "benchmarks",
+    "__pycache__",
+    "*.egg-info",
+    ".ipynb_checkpoints",
+)
 FLOAT = re.compile(r"(?<![\w.])-?\d+\.\d+(?:[eE][-+]?\d+)?(?![\w.])")
 
 
@@ -65,30 +83,54 @@ def fresh_env(tmp_path_factory) -> tuple[Path, dict]:
     base = tmp_path_factory.mktemp("fresh")
     source = base / "source"  # the checkout's files, without environments, builds, data or notebooks
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_IN_PACKAGE))
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
-          str(base / "dist"), str(source)])
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(base / "dist"),
+            str(source),
+        ]
+    )
     wheel = next((base / "dist").glob("companion-*.whl"))
     constraints = base / "constraints.txt"
-    constraints.write_text("".join(line for line in (ROOT / "requirements.txt").read_text().splitlines(True)
-                                   if not line.startswith("-e")))
+    constraints.write_text(
+        "".join(line for line in (ROOT / "requirements.txt").read_text().splitlines(True) if not line.startswith("-e"))
+    )
     _run([sys.executable, "-m", "venv", str(base / "venv")])
     python = base / "venv" / "bin" / "python"
     _run([str(python), "-m", "pip", "install", "-q", str(wheel), "-c", str(constraints)])
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "COMPANION_", "VIRTUAL_ENV"))}
-    env.update(COMPANION_DATA_MIRROR=str(mirror), XDG_CACHE_HOME=str(base / "cache"),
-               PATH=f"{python.parent}{os.pathsep}{env.get('PATH', '')}")
+    env.update(
+        COMPANION_DATA_MIRROR=str(mirror),
+        XDG_CACHE_HOME=str(base / "cache"),
+        PATH=f"{python.parent}{os.pathsep}{env.get('PATH', '')}",
+    )
     return python, env
 
 
 def test_the_installed_package_reads_its_own_copy_of_the_declarations(fresh_env, tmp_path):
     python, env = fresh_env
-    out = _run([str(python), "-c", "import companion.sources as s, companion.published as p; "
-                "print(s.ROOT); print(s.cache_dir()); print(len(s.sources()), len(p.claims()))"],
-               cwd=tmp_path, env=env).stdout.split("\n")
+    out = _run(
+        [
+            str(python),
+            "-c",
+            "import companion.sources as s, companion.published as p; "
+            "print(s.ROOT); print(s.cache_dir()); print(len(s.sources()), len(p.claims()))",
+        ],
+        cwd=tmp_path,
+        env=env,
+    ).stdout.split("\n")
     assert Path(out[0]).is_relative_to(python.parents[1]), out  # inside the new environment
     assert not Path(out[0]).is_relative_to(ROOT)
     assert Path(out[1]).is_relative_to(Path(env["XDG_CACHE_HOME"])), out  # the user's cache folder
     from companion import published, sources
+
     assert out[2] == f"{len(sources.sources())} {len(published.claims())}"
 
 

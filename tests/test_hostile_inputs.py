@@ -25,6 +25,7 @@ def hostile(monkeypatch, tmp_path):
         if data is None:
             data = transform(original.read_text(encoding="utf-8")).encode("utf-8")
         copy.write_bytes(data)
+
     return write
 
 
@@ -116,6 +117,7 @@ def _broken(variant: str, original: bytes) -> bytes:
 @pytest.mark.parametrize("module_name, function, args, key", LOADERS, ids=lambda v: v if isinstance(v, str) else None)
 def test_every_loader_names_its_key_on_a_broken_file(monkeypatch, tmp_path, module_name, function, args, key, variant):
     import importlib
+
     module = importlib.import_module(f"companion.{module_name}")
     if not hasattr(module, function):
         pytest.fail(f"companion.{module_name} has no {function}()")

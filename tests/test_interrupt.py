@@ -18,15 +18,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import ROOT
 from test_determinism import code_outputs, differences
 
 pytestmark = pytest.mark.xdist_group("interrupt")
 
-NOTEBOOKS = [ROOT / "chapters" / "participation-uk-kz" / "03_text_claims.ipynb",
-             ROOT / "chapters" / "institutions-egov" / "01_egdi_ranks.ipynb",
-             ROOT / "chapters" / "electronic-involvement" / "02_world_regions_2017.ipynb"]
+NOTEBOOKS = [
+    ROOT / "chapters" / "participation-uk-kz" / "03_text_claims.ipynb",
+    ROOT / "chapters" / "institutions-egov" / "01_egdi_ranks.ipynb",
+    ROOT / "chapters" / "electronic-involvement" / "02_world_regions_2017.ipynb",
+]
 STOP_WITHIN = 15  # seconds from Ctrl-C to exit (measured: well under 1 s for companion, ~5 s for pytest-xdist)
 
 
@@ -36,7 +37,9 @@ def _tagged(tag: str) -> list[str]:
         if entry.name.isdigit():
             try:
                 if f"COMPANION_TEST_TAG={tag}".encode() in (entry / "environ").read_bytes():
-                    found.append(f"{entry.name}: " + (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:120])
+                    found.append(
+                        f"{entry.name}: " + (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:120]
+                    )
             except OSError:
                 pass
     return found
@@ -48,10 +51,13 @@ SLEEP_ENV = "COMPANION_TEST_SLEEP"
 def _sleeping_notebook(folder: Path) -> Path:
     """A notebook that imports the package, then sleeps ``$COMPANION_TEST_SLEEP`` seconds: a run that
     is surely under way when Ctrl-C comes (the book's notebooks take a second or two each)."""
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                           "language": "python"}})
-    nb.cells = [nbformat.v4.new_code_cell("import os, time\nfrom companion import sources"),
-                nbformat.v4.new_code_cell(f"time.sleep(float(os.environ.get({SLEEP_ENV!r}, '0')))\nprint('awake')")]
+    nb = nbformat.v4.new_notebook(
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
+    nb.cells = [
+        nbformat.v4.new_code_cell("import os, time\nfrom companion import sources"),
+        nbformat.v4.new_code_cell(f"time.sleep(float(os.environ.get({SLEEP_ENV!r}, '0')))\nprint('awake')"),
+    ]
     path = folder / "sleeping.ipynb"
     nbformat.write(nb, path)
     return path
@@ -68,8 +74,16 @@ def _interrupt_when_kernels_run(command: list[str], cwd: Path = ROOT) -> tuple[i
     fail if it does not stop in time or leaves a process."""
     tag = uuid.uuid4().hex
     env = dict(os.environ, COMPANION_TEST_TAG=tag, **{SLEEP_ENV: "120"})
-    process = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True, preexec_fn=_as_from_a_terminal,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        start_new_session=True,
+        preexec_fn=_as_from_a_terminal,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while not any("ipykernel" in p for p in _tagged(tag)):
         assert process.poll() is None, f"{command} ended before any kernel started: {process.stderr.read()}"
@@ -96,8 +110,17 @@ def _interrupt_when_kernels_run(command: list[str], cwd: Path = ROOT) -> tuple[i
 def test_prerun_stops_on_ctrl_c_and_the_next_run_recovers(tmp_path):
     cache = tmp_path / "jupyter_cache"
     notebooks = [_sleeping_notebook(tmp_path), *NOTEBOOKS]
-    command = [sys.executable, "-m", "companion", "prerun", "--cache", str(cache), "--workers", "2",
-               *map(str, notebooks)]
+    command = [
+        sys.executable,
+        "-m",
+        "companion",
+        "prerun",
+        "--cache",
+        str(cache),
+        "--workers",
+        "2",
+        *map(str, notebooks),
+    ]
     status, stderr = _interrupt_when_kernels_run(command)
     assert status == 130, stderr
     assert "interrupted" in stderr
@@ -105,6 +128,7 @@ def test_prerun_stops_on_ctrl_c_and_the_next_run_recovers(tmp_path):
     assert rerun.returncode == 0, rerun.stderr
     assert "excepted: 0" in rerun.stderr and "errored: 0" in rerun.stderr, rerun.stderr
     from jupyter_cache import get_cache
+
     jc = get_cache(str(cache))
     for path in NOTEBOOKS:  # every notebook cached, whole, with the stored outputs
         stored = nbformat.read(path, as_version=4)
@@ -127,13 +151,25 @@ def test_execute_stops_on_ctrl_c_leaves_the_notebook_whole_and_reruns_the_same(t
     rerun = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr
     assert nbformat.read(sleeping, as_version=4).cells[1].outputs[0]["text"] == "awake\n"
-    assert not differences(code_outputs(nbformat.read(NOTEBOOKS[0], as_version=4)),
-                           code_outputs(nbformat.read(notebook, as_version=4)))
+    assert not differences(
+        code_outputs(nbformat.read(NOTEBOOKS[0], as_version=4)), code_outputs(nbformat.read(notebook, as_version=4))
+    )
 
 
 def test_pytest_with_nbval_stops_on_ctrl_c(tmp_path):
     """What ``make test`` runs (pytest-xdist, nbval kernels), here on the sleeping notebook."""
-    command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
-               "-n", "2", "-q", str(_sleeping_notebook(tmp_path))]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "--nbval",
+        "--nbval-current-env",
+        "-p",
+        "no:cacheprovider",
+        "-n",
+        "2",
+        "-q",
+        str(_sleeping_notebook(tmp_path)),
+    ]
     status, stderr = _interrupt_when_kernels_run(command, cwd=tmp_path)
     assert status != 0

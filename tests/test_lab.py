@@ -15,14 +15,13 @@ import signal
 import socket
 import subprocess
 import time
-import uuid
 import urllib.request
+import uuid
 
 import nbformat
 import pytest
-from nbformat.v4 import output_from_msg
-
 from conftest import ROOT
+from nbformat.v4 import output_from_msg
 from test_determinism import code_outputs, comparable, differences
 from test_interrupt import _tagged
 
@@ -39,9 +38,12 @@ def _free_port() -> int:
 
 
 def _api(base: str, token: str, path: str, body: dict | None = None, method: str | None = None):
-    request = urllib.request.Request(f"{base}{path}", method=method or ("POST" if body is not None else "GET"),
-                                     data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{base}{path}",
+        method=method or ("POST" if body is not None else "GET"),
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         text = response.read()
         return json.loads(text) if text else None
@@ -51,17 +53,38 @@ async def _run_cells(ws_url: str, token: str, sources: list[str]) -> list[list[d
     """Each code cell executed in order; its outputs as the notebook would store them."""
     from tornado.httpclient import HTTPRequest
     from tornado.websocket import websocket_connect
+
     conn = await websocket_connect(HTTPRequest(ws_url, headers={"Authorization": f"token {token}"}))
     session = uuid.uuid4().hex
     results = []
     for source in sources:
         msg_id = uuid.uuid4().hex
-        conn.write_message(json.dumps({
-            "header": {"msg_id": msg_id, "msg_type": "execute_request", "session": session, "username": "test",
-                       "version": "5.3", "date": ""},
-            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-            "content": {"code": source, "silent": False, "store_history": True, "user_expressions": {},
-                        "allow_stdin": False, "stop_on_error": True}}))
+        conn.write_message(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "msg_type": "execute_request",
+                        "session": session,
+                        "username": "test",
+                        "version": "5.3",
+                        "date": "",
+                    },
+                    "parent_header": {},
+                    "metadata": {},
+                    "channel": "shell",
+                    "buffers": [],
+                    "content": {
+                        "code": source,
+                        "silent": False,
+                        "store_history": True,
+                        "user_expressions": {},
+                        "allow_stdin": False,
+                        "stop_on_error": True,
+                    },
+                }
+            )
+        )
         outputs = []
         while True:
             message = json.loads(await asyncio.wait_for(conn.read_message(), timeout=300))
@@ -80,8 +103,15 @@ async def _run_cells(ws_url: str, token: str, sources: list[str]) -> list[list[d
 def test_make_lab_serves_the_book_and_reruns_a_notebook_with_its_stored_outputs():
     port, token, tag = _free_port(), uuid.uuid4().hex, uuid.uuid4().hex
     env = dict(os.environ, JUPYTER_TOKEN=token, COMPANION_TEST_TAG=tag)
-    server = subprocess.Popen(["make", "lab", f"LAB_PORT={port}"], cwd=ROOT, env=env, start_new_session=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        ["make", "lab", f"LAB_PORT={port}"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_WITHIN
@@ -100,8 +130,12 @@ def test_make_lab_serves_the_book_and_reruns_a_notebook_with_its_stored_outputs(
         assert specs["kernelspecs"]["python3"]["spec"]["display_name"] == "Python 3.11 (companion book, .venv)"
 
         stored = nbformat.read(ROOT / NOTEBOOK, as_version=4)
-        session = _api(base, token, "/api/sessions", {"path": NOTEBOOK, "type": "notebook",
-                                                      "kernel": {"name": stored.metadata.kernelspec.name}})
+        session = _api(
+            base,
+            token,
+            "/api/sessions",
+            {"path": NOTEBOOK, "type": "notebook", "kernel": {"name": stored.metadata.kernelspec.name}},
+        )
         ws_url = f"ws://127.0.0.1:{port}/api/kernels/{session['kernel']['id']}/channels"
         sources = [cell.source for cell in stored.cells if cell.cell_type == "code"]
         outputs = asyncio.run(_run_cells(ws_url, token, sources))

@@ -11,25 +11,30 @@ from companion import articles, ledger, published
 from companion.ledger import DIFFERS, NOT_CHECKABLE, REPRODUCED, verdict
 
 
-@pytest.mark.parametrize("published_value, recomputed, tolerance, expected", [
-    (88.2, 88.2, 0.05, REPRODUCED),
-    (73.8, 73.84, 0.05, REPRODUCED),
-    (91.2, 92.1, 0.05, DIFFERS),
-    (92, 92.52, 0.5, DIFFERS),
-    ("Not Free", "not free ", None, REPRODUCED),
-    ("Not Free", "Partly Free", None, DIFFERS),
-    (18.0, None, None, NOT_CHECKABLE),
-])
+@pytest.mark.parametrize(
+    "published_value, recomputed, tolerance, expected",
+    [
+        (88.2, 88.2, 0.05, REPRODUCED),
+        (73.8, 73.84, 0.05, REPRODUCED),
+        (91.2, 92.1, 0.05, DIFFERS),
+        (92, 92.52, 0.5, DIFFERS),
+        ("Not Free", "not free ", None, REPRODUCED),
+        ("Not Free", "Partly Free", None, DIFFERS),
+        (18.0, None, None, NOT_CHECKABLE),
+    ],
+)
 def test_verdict(published_value, recomputed, tolerance, expected):
     assert verdict(published_value, recomputed, tolerance)[0] == expected
 
 
-@pytest.mark.parametrize("published_value, edge, tolerance", [(88.2, 88.25, 0.05), (88.2, 88.15, 0.05),
-                                                           (92, 92.5, 0.5), (4, 3.5, 0.5)])
+@pytest.mark.parametrize(
+    "published_value, edge, tolerance", [(88.2, 88.25, 0.05), (88.2, 88.15, 0.05), (92, 92.5, 0.5), (4, 3.5, 0.5)]
+)
 def test_a_value_one_ulp_either_side_of_a_tolerance_edge_gets_one_verdict(published_value, edge, tolerance):
     """Issue 14: the gap is rounded by the precision rule before it meets the tolerance, so noise in
     the last bits (another CPU, another BLAS kernel) cannot flip a verdict."""
     import math
+
     below, above = math.nextafter(edge, -math.inf), math.nextafter(edge, math.inf)
     verdicts = {verdict(published_value, v, tolerance)[0] for v in (below, edge, above)}
     assert verdicts == {REPRODUCED}
@@ -85,6 +90,7 @@ def test_one_row_per_claim_and_evidence_keyed_by_claim(whole_ledger):
 def test_published_is_what_was_printed(whole_ledger):
     """Every text claim carries its printed words, and a printed number appears in them."""
     import re
+
     claims = published.claims()
     assert claims["printed"].notna().all()
     for row in claims.itertuples():
@@ -100,8 +106,9 @@ def test_numeric_claim_without_tolerance_is_an_error():
 
 
 def run_claims(*args):
-    out = subprocess.run([sys.executable, "-m", "companion", "claims", *args],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "companion", "claims", *args], capture_output=True, text=True, check=True
+    ).stdout
     return list(csv.DictReader(io.StringIO(out)))
 
 
@@ -138,6 +145,7 @@ def test_misattributed_source_is_a_kind_of_discrepancy(whole_ledger):
 
 def test_every_discrepancy_has_exactly_one_type_and_no_pattern_is_stale(whole_ledger):
     import re
+
     claims = whole_ledger
     types = ledger.discrepancy_types(claims)  # raises when a differing claim matches no pattern or two
     assert set(types["claim_id"]) == set(claims.loc[claims["verdict"] != REPRODUCED, "claim_id"])
@@ -151,4 +159,4 @@ def test_contradictions_name_ledger_claims_and_span_articles(whole_ledger):
     assert (pairs.groupby("group").size() >= 2).all()
     articles = whole_ledger.set_index("claim_id")["article"]
     digital = pairs[pairs["group"].str.contains("Digital Kazakhstan")]["claim_id"].map(articles)
-    assert set(digital) == {"002", "004"}   # the adoption year: 2017 in article 002, 2018 in article 004
+    assert set(digital) == {"002", "004"}  # the adoption year: 2017 in article 002, 2018 in article 004

@@ -21,37 +21,49 @@ def test_claim_anchor_is_claim_dash_id():
             ledger.claim_anchor(bad)
 
 
-@pytest.mark.parametrize("from_page, expected", [
-    ("chapters/participation-uk-kz/03_text_claims.html", "../reproducibility/01_ledger.html#claim-x-1"),
-    ("chapters/participation-uk-kz/03_text_claims.ipynb", "../reproducibility/01_ledger.html#claim-x-1"),
-    ("chapters/reproducibility/01_ledger.html", "01_ledger.html#claim-x-1"),
-    ("intro.html", "chapters/reproducibility/01_ledger.html#claim-x-1"),
-])
+@pytest.mark.parametrize(
+    "from_page, expected",
+    [
+        ("chapters/participation-uk-kz/03_text_claims.html", "../reproducibility/01_ledger.html#claim-x-1"),
+        ("chapters/participation-uk-kz/03_text_claims.ipynb", "../reproducibility/01_ledger.html#claim-x-1"),
+        ("chapters/reproducibility/01_ledger.html", "01_ledger.html#claim-x-1"),
+        ("intro.html", "chapters/reproducibility/01_ledger.html#claim-x-1"),
+    ],
+)
 def test_claim_href_is_relative_to_the_page(from_page, expected):
     assert ledger.claim_href("x-1", from_page) == expected
 
 
 def test_claim_citation_carries_the_permalink(monkeypatch):
-    row = {"claim_id": "004-users-2019", "article": "004", "location": "p. 3", "printed": "9 million",
-           "verdict": "differs"}
+    row = {
+        "claim_id": "004-users-2019",
+        "article": "004",
+        "location": "p. 3",
+        "printed": "9 million",
+        "verdict": "differs",
+    }
     monkeypatch.delenv(release.BASE_URL_ENV, raising=False)
     local = ledger.claim_citation(row)
     assert local.endswith(": chapters/reproducibility/01_ledger.html#claim-004-users-2019")
     assert "\u201c9 million\u201d" in local and "differs" in local
     monkeypatch.setenv(release.BASE_URL_ENV, "https://example.org/book")
     assert ledger.claim_citation(row).endswith(
-        ": https://example.org/book/chapters/reproducibility/01_ledger.html#claim-004-users-2019")
+        ": https://example.org/book/chapters/reproducibility/01_ledger.html#claim-004-users-2019"
+    )
 
 
-@pytest.mark.parametrize("reproduced, differs, minor, expected", [
-    (10, 0, 0, FULL),
-    (9, 1, 1, FULL_MINOR),     # 90 % reproduced, the one difference a typo
-    (8, 1, 1, PARTIAL),        # 8/9 < 90 %
-    (99, 1, 0, PARTIAL),       # the difference is not minor
-    (5, 5, 0, PARTIAL),        # exactly half
-    (4, 5, 0, FAILED),
-    (0, 0, 0, FAILED),         # nothing checkable
-])
+@pytest.mark.parametrize(
+    "reproduced, differs, minor, expected",
+    [
+        (10, 0, 0, FULL),
+        (9, 1, 1, FULL_MINOR),  # 90 % reproduced, the one difference a typo
+        (8, 1, 1, PARTIAL),  # 8/9 < 90 %
+        (99, 1, 0, PARTIAL),  # the difference is not minor
+        (5, 5, 0, PARTIAL),  # exactly half
+        (4, 5, 0, FAILED),
+        (0, 0, 0, FAILED),  # nothing checkable
+    ],
+)
 def test_rate_by_the_stated_thresholds(reproduced, differs, minor, expected):
     assert ledger.rate(reproduced, differs, minor) == expected
 
@@ -135,10 +147,15 @@ def test_the_front_page_glues_every_rating_from_the_ledger_notebook(whole_ledger
     """The front page (intro.md) shows each article's rating, the ratings table and the rule glued
     from the ledger notebook's stored outputs, never typed; the summary figure is on it too."""
     from conftest import ROOT
+
     text = (ROOT / "intro.md").read_text(encoding="utf-8")
     notebook = json.loads((ROOT / ledger.LEDGER_NOTEBOOK).read_text(encoding="utf-8"))
-    glued = {o["metadata"]["scrapbook"]["name"]: o["data"] for c in notebook["cells"]
-             for o in c.get("outputs", []) if "scrapbook" in o.get("metadata", {})}
+    glued = {
+        o["metadata"]["scrapbook"]["name"]: o["data"]
+        for c in notebook["cells"]
+        for o in c.get("outputs", [])
+        if "scrapbook" in o.get("metadata", {})
+    }
     keys = set(re.findall(rf"{re.escape(ledger.LEDGER_NOTEBOOK)}::([a-z0-9_]+):s`", text))
     keys |= {m for m in re.findall(r"```\{glue:any\} (\S+)\n:doc: " + re.escape(ledger.LEDGER_NOTEBOOK), text)}
     rated = ledger.ratings(whole_ledger)

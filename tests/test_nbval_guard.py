@@ -13,9 +13,25 @@ NOTEBOOK = ROOT / "chapters" / "participation-uk-kz" / "01_table1a_kz_regions.ip
 
 def run_nbval(path):
     # -x: stop at the first failing cell; the cells after the changed one need not run
-    return subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-q", "-x",
-                           "-p", "no:cacheprovider", "--rootdir", str(path.parent), str(path)],
-                          capture_output=True, text=True, cwd=path.parent)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval",
+            "--nbval-current-env",
+            "-q",
+            "-x",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(path.parent),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=path.parent,
+    )
 
 
 def test_nbval_fails_when_a_stored_output_changes(tmp_path):

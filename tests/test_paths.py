@@ -10,8 +10,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
 from conftest import ROOT
 
 
@@ -19,7 +17,9 @@ def real_mirror() -> Path:
     """A folder laid out as the mirror: $COMPANION_DATA_MIRROR, or else the checkout's own verified
     cache (same layout; the session start has made sure every file is there)."""
     from companion import sources
+
     return sources.mirror_dir() or sources.cache_dir()
+
 
 FETCH = "from companion.sources import fetch; print(fetch('kz_ref_area_en'))"
 
@@ -37,8 +37,9 @@ def test_relative_mirror_and_cache_resolve_from_the_book_root_in_a_notebook_fold
 
 
 def test_absolute_paths_are_used_as_given(tmp_path):
-    env = dict(os.environ, COMPANION_DATA_MIRROR=str(real_mirror().resolve()),
-               COMPANION_DATA_CACHE=str(tmp_path / "cache"))
+    env = dict(
+        os.environ, COMPANION_DATA_MIRROR=str(real_mirror().resolve()), COMPANION_DATA_CACHE=str(tmp_path / "cache")
+    )
     result = subprocess.run([sys.executable, "-c", FETCH], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert Path(result.stdout.strip()).is_relative_to(tmp_path / "cache")
@@ -84,8 +85,12 @@ def test_a_kernel_of_another_checkout_stops_with_what_to_do(tmp_path):
 
 
 def test_the_checkout_itself_passes():
-    result = subprocess.run([sys.executable, "-c", "import ipykernel, companion.sources"],
-                            cwd=ROOT / "chapters" / "participation-uk-kz", capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", "import ipykernel, companion.sources"],
+        cwd=ROOT / "chapters" / "participation-uk-kz",
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -95,8 +100,10 @@ def test_the_original_environment_on_a_copy_that_imports_its_own_package_passes(
     copy, _ = _fake_copy(tmp_path)
     (copy / "companion").rmdir()
     import shutil
+
     shutil.copytree(ROOT / "companion", copy / "companion", ignore=shutil.ignore_patterns("__pycache__"))
-    result = subprocess.run([sys.executable, "-m", "companion", "pins", "kz_ref_area_en"], cwd=copy,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "companion", "pins", "kz_ref_area_en"], cwd=copy, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert "sources.require(" in result.stdout

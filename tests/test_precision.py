@@ -9,10 +9,10 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 from companion import precision
 from companion.notebooks import all_notebooks
-from conftest import ROOT
 
 NOTEBOOKS = all_notebooks()
 
@@ -25,7 +25,7 @@ def test_round_sig_keeps_six_significant_digits():
 
 
 def test_round_sig_leaves_exact_values_alone():
-    assert precision.round_sig(18754440.0) == 18754440.0          # a count: integer-valued, exact
+    assert precision.round_sig(18754440.0) == 18754440.0  # a count: integer-valued, exact
     assert precision.round_sig(7) == 7 and isinstance(precision.round_sig(7), int)
     assert precision.round_sig(None) is None and precision.round_sig("94.5") == "94.5"
     assert math.isnan(precision.round_sig(float("nan")))
@@ -34,8 +34,9 @@ def test_round_sig_leaves_exact_values_alone():
 def test_the_last_bits_of_a_float_do_not_reach_the_rounded_value():
     """Two machines' values one or two ULPs apart (what another BLAS kernel gives) round alike."""
     for value in (0.2227662980006478, 0.2782444708388402, -0.4754946721174144, 2012.9172596122169, 97.71062231675793):
-        neighbours = {precision.round_sig(math.nextafter(value, direction))
-                      for direction in (-math.inf, math.inf)} | {precision.round_sig(value)}
+        neighbours = {precision.round_sig(math.nextafter(value, direction)) for direction in (-math.inf, math.inf)} | {
+            precision.round_sig(value)
+        }
         assert len(neighbours) == 1, (value, neighbours)
 
 
@@ -48,9 +49,18 @@ def test_rounded_frames_round_float_columns_only():
     assert precision.rounded({"a": 0.123456789, "b": "text"}) == {"a": 0.123457, "b": "text"}
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("0.2227662980006478", 16), ("17.000", 0), ("18754440.0", 0), ("2012.917", 7), ("0.0450", 2),
-    ("-0.475495", 6), ("4.5e-07", 2)])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("0.2227662980006478", 16),
+        ("17.000", 0),
+        ("18754440.0", 0),
+        ("2012.917", 7),
+        ("0.0450", 2),
+        ("-0.475495", 6),
+        ("4.5e-07", 2),
+    ],
+)
 def test_significant_digits_of_a_printed_decimal(text, expected):
     assert precision.significant_digits(text) == expected
 
@@ -98,16 +108,21 @@ def test_stored_outputs_follow_the_precision_rule(path):
     """No stored output (streams, text, HTML tables, glue records) prints a float with more than
     6 significant digits: such a digit would depend on the CPU and fail nbval elsewhere."""
     problems = offending_floats(nbformat.read(path, as_version=4), TRANSCRIBED)
-    assert not problems, (f"{path.relative_to(ROOT)}: floats printed with more than "
-                          f"{precision.SIGNIFICANT_DIGITS} significant digits (round them where they are "
-                          f"made, with companion.precision.rounded or its glue):\n" + "\n".join(problems[:20]))
+    assert not problems, (
+        f"{path.relative_to(ROOT)}: floats printed with more than "
+        f"{precision.SIGNIFICANT_DIGITS} significant digits (round them where they are "
+        f"made, with companion.precision.rounded or its glue):\n" + "\n".join(problems[:20])
+    )
 
 
 def test_the_walk_finds_a_full_precision_glue_record():
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("glue('x', 0.1 + 0.2)", execution_count=1)
-    cell.outputs = [nbformat.v4.new_output("display_data", data={
-        "application/papermill.record/text/plain": "0.30000000000000004"}, metadata={})]
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={"application/papermill.record/text/plain": "0.30000000000000004"}, metadata={}
+        )
+    ]
     nb.cells.append(cell)
     assert offending_floats(nb) == ["cell 0 (application/papermill.record/text/plain): 0.30000000000000004"]
 
@@ -116,10 +131,12 @@ def test_a_figure_refuses_unrounded_data(tmp_path, monkeypatch):
     """figures.save() exports what it is given: data at full precision is refused, so that a figure's
     CSV, and its hash in the cite box, cannot change with the CPU."""
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from companion import figures
+
     monkeypatch.setattr(figures, "FIGURE_DIR", tmp_path)
     fig, ax = plt.subplots()
     data = pd.DataFrame({"x": [1.0, 2.0], "y": [1 / 3, 2 / 3]})

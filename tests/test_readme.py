@@ -1,8 +1,9 @@
 """The README is the replication package's front page: it must show the two commands, every data
 source and every exhibit of the book."""
 
-from companion import exhibits, sources
 from conftest import ROOT
+
+from companion import exhibits, sources
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -45,8 +45,9 @@ def test_claim_href_is_relative_to_the_page():
 
 
 def test_claims_table_links_marks_and_explains():
-    frame = pd.DataFrame({"claim_id": ["000-a", "000-b"], "recomputed": [1.5, None],
-                          "verdict": [ledger.DIFFERS, ledger.NOT_CHECKABLE]}).set_index("claim_id")
+    frame = pd.DataFrame(
+        {"claim_id": ["000-a", "000-b"], "recomputed": [1.5, None], "verdict": [ledger.DIFFERS, ledger.NOT_CHECKABLE]}
+    ).set_index("claim_id")
     table = report.claims_table(frame, "chapters/a/01_b.ipynb", name="t")
     text = repr(table)
     assert "nothing to recompute from" in text and "None" not in text and "NaN" not in text

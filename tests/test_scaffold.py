@@ -17,7 +17,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import ROOT
 
 ID, SLUG = "901", "scaffold-test-chapter"
@@ -29,8 +28,14 @@ pytestmark = pytest.mark.xdist_group("scaffold")
 
 
 def _run(copy, *args, timeout=300):
-    env = {**os.environ, "PYTHONPATH": str(copy), "COMPANION_DATA_CACHE": str(ROOT / "data" / "raw"),
-           "COMPANION_BASE_URL": "", "COMPANION_REPOSITORY": "", "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(copy),
+        "COMPANION_DATA_CACHE": str(ROOT / "data" / "raw"),
+        "COMPANION_BASE_URL": "",
+        "COMPANION_REPOSITORY": "",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
     for name in [n for n in env if n.startswith("PYTEST_") or n == "COMPANION_TEST_BUILD"]:
         del env[name]  # the inner pytest (and the copy's build) must not think it is an xdist worker here
     started = time.monotonic()
@@ -56,20 +61,33 @@ def copy(tmp_path_factory):
 def scaffolded(copy):
     """The copy after new-article, the example notebook and the ledger page executed, the book built."""
     timings = {}
-    result, timings["scaffold"] = _run(copy, sys.executable, "-m", "companion", "new-article", ID,
-                                       "--title", "A test article on Internet use in Kazakhstan",
-                                       "--slug", SLUG, "--authors", "Test article")
+    result, timings["scaffold"] = _run(
+        copy,
+        sys.executable,
+        "-m",
+        "companion",
+        "new-article",
+        ID,
+        "--title",
+        "A test article on Internet use in Kazakhstan",
+        "--slug",
+        SLUG,
+        "--authors",
+        "Test article",
+    )
     assert result.returncode == 0, result.stderr
-    result, timings["execute"] = _run(copy, sys.executable, "-m", "companion", "execute", NOTEBOOK,
-                                      "chapters/reproducibility/01_ledger.ipynb")
+    result, timings["execute"] = _run(
+        copy, sys.executable, "-m", "companion", "execute", NOTEBOOK, "chapters/reproducibility/01_ledger.ipynb"
+    )
     assert result.returncode == 0, result.stderr
     # the notebooks hold their fresh outputs (as after `make execute`): the build renders those
     config = copy / "_config.yml"
     text = config.read_text(encoding="utf-8")
     assert "  execute_notebooks: cache\n" in text
     config.write_text(text.replace("  execute_notebooks: cache\n", '  execute_notebooks: "off"\n'), encoding="utf-8")
-    result, timings["build"] = _run(copy, os.path.join(BIN, "jupyter-book"), "build", "--warningiserror",
-                                    "--nitpick", ".")
+    result, timings["build"] = _run(
+        copy, os.path.join(BIN, "jupyter-book"), "build", "--warningiserror", "--nitpick", "."
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     print(f"scaffolded path on this machine: {timings}")
     return copy
@@ -102,12 +120,25 @@ def test_the_built_book_has_the_chapter_and_the_claim_on_the_ledger_page(scaffol
 
 
 def test_make_tests_guards_pass_on_the_new_article(scaffolded):
-    guards = [f"tests/test_notebooks_stored.py::test_every_code_cell_is_stored_executed[{NOTEBOOK}]",
-              f"tests/test_notebooks_stored.py::test_glued_figures_are_stored_as_images[{NOTEBOOK}]",
-              f"tests/test_precision.py::test_stored_outputs_follow_the_precision_rule[{NOTEBOOK}]",
-              "tests/test_articles.py"]
-    result, _ = _run(scaffolded, sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v", *guards,
-                     NOTEBOOK, "--nbval", "--nbval-current-env")
+    guards = [
+        f"tests/test_notebooks_stored.py::test_every_code_cell_is_stored_executed[{NOTEBOOK}]",
+        f"tests/test_notebooks_stored.py::test_glued_figures_are_stored_as_images[{NOTEBOOK}]",
+        f"tests/test_precision.py::test_stored_outputs_follow_the_precision_rule[{NOTEBOOK}]",
+        "tests/test_articles.py",
+    ]
+    result, _ = _run(
+        scaffolded,
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-v",
+        *guards,
+        NOTEBOOK,
+        "--nbval",
+        "--nbval-current-env",
+    )
     assert result.returncode == 0, result.stdout[-4000:]
     passed = [line.split(" PASSED")[0] for line in result.stdout.splitlines() if " PASSED" in line]
     assert set(guards[:3]) <= set(passed)
@@ -118,11 +149,23 @@ def test_make_tests_guards_pass_on_the_new_article(scaffolded):
 
 def test_a_taken_id_or_slug_is_refused_with_a_clear_message(scaffolded):
     before = (scaffolded / "data" / "articles.yaml").read_text(encoding="utf-8")
-    result, _ = _run(scaffolded, sys.executable, "-m", "companion", "new-article", ID, "--title", "x", "--slug", "other")
+    result, _ = _run(
+        scaffolded, sys.executable, "-m", "companion", "new-article", ID, "--title", "x", "--slug", "other"
+    )
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: article id {ID} exists: data/articles.yaml declares it")
-    result, _ = _run(scaffolded, sys.executable, "-m", "companion", "new-article", "902", "--title", "x",
-                     "--slug", "institutions-egov")
+    result, _ = _run(
+        scaffolded,
+        sys.executable,
+        "-m",
+        "companion",
+        "new-article",
+        "902",
+        "--title",
+        "x",
+        "--slug",
+        "institutions-egov",
+    )
     assert result.returncode == 2
     assert "error: slug institutions-egov exists: data/articles.yaml gives it to article 002" in result.stderr
     result, _ = _run(scaffolded, sys.executable, "-m", "companion", "new-article", "9a", "--title", "x", "--slug", "y")

@@ -83,7 +83,9 @@ def test_no_mirror_and_no_network_fails_clearly(monkeypatch, tmp_path):
     monkeypatch.delenv(sources.MIRROR_ENV, raising=False)
     monkeypatch.setenv(sources.CACHE_ENV, str(tmp_path / "cache"))
     src = sources.source(KEY)
-    monkeypatch.setattr(sources, "_declared", lambda: {KEY: src.__class__(**{**src.__dict__, "url": "https://127.0.0.1:9/none"})})
+    monkeypatch.setattr(
+        sources, "_declared", lambda: {KEY: src.__class__(**{**src.__dict__, "url": "https://127.0.0.1:9/none"})}
+    )
     with pytest.raises(DataFileError) as err:
         sources.fetch(KEY)
     assert KEY in str(err.value) and sources.MIRROR_ENV in str(err.value)

@@ -11,11 +11,16 @@ from companion.tables import DIFFERS_MARK, readable
 
 @pytest.fixture
 def frame():
-    return pd.DataFrame({
-        "claim_id": ["000-a", "002-b", "004-c"], "article": ["000", "002", "004"],
-        "published": [91.2, 0.9, np.nan], "recomputed": [92.1, 0.90004, np.nan],
-        "verdict": ["differs", "reproduced", "not checkable"],
-        "note": ["likely a transposition typo: ONS publishes 92.1 in tables 1B and 5B " * 3, "", None]})
+    return pd.DataFrame(
+        {
+            "claim_id": ["000-a", "002-b", "004-c"],
+            "article": ["000", "002", "004"],
+            "published": [91.2, 0.9, np.nan],
+            "recomputed": [92.1, 0.90004, np.nan],
+            "verdict": ["differs", "reproduced", "not checkable"],
+            "note": ["likely a transposition typo: ONS publishes 92.1 in tables 1B and 5B " * 3, "", None],
+        }
+    )
 
 
 def test_labels_in_words_and_authors_instead_of_ids(frame):
@@ -56,8 +61,13 @@ def test_names_are_checked():
 
 def test_linked_column_renders_links_and_keeps_the_differs_mark():
     frame = pd.DataFrame({"claim_id": ["000-a", "000-b"], "verdict": ["differs", "reproduced"]})
-    table = readable(frame, name="linked", differs=[True, False], first=("claim_id",),
-                     links={"claim_id": lambda c: f"../reproducibility/01_ledger.html#claim-{c}"})
+    table = readable(
+        frame,
+        name="linked",
+        differs=[True, False],
+        first=("claim_id",),
+        links={"claim_id": lambda c: f"../reproducibility/01_ledger.html#claim-{c}"},
+    )
     page = table._repr_html_()
     assert '\u2260 <a href="../reproducibility/01_ledger.html#claim-000-a">000-a</a>' in page
     assert '<a href="../reproducibility/01_ledger.html#claim-000-b">000-b</a>' in page
