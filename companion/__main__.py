@@ -245,7 +245,7 @@ COMMANDS: dict[str, Command] = {
         "write the files of a new article's chapter",
         "Add an article to the book: its declaration in data/articles.yaml, its module "
         "companion/articleID.py with one example claim computed from data the book has, the claim's "
-        "row in data/published/claims.csv, chapters/SLUG/ with index.md and one example notebook, its "
+        "row in data/published/ledger_claims.csv, chapters/SLUG/ with index.md and one example notebook, its "
         "references.bib entry and its _toc.yml chapter. Refuses an id or slug that exists.",
         _new_article_arguments,
         _new_article,

@@ -16,8 +16,8 @@ TABLE1A_NOTEBOOK = f"{CHAPTER}/01_table1a_kz_regions.ipynb"
 
 
 @recomputes_table(
-    "table1a_kz_regions",
-    sources=("kz_sdg_17_8_1", "kz_ref_area_en"),
+    "article000_table1a_kz_regions",
+    sources=("kazstat_sdg_17_8_1", "kazstat_ref_area_en"),
     notebook=TABLE1A_NOTEBOOK,
     tolerance=0.05,
     vintage="national SDG platform, October 2024",
@@ -34,7 +34,7 @@ def kz_national_share(year: int) -> float:
 
 @recomputes("000-kz-share-2020")
 def kz_share_2020() -> Recomputed:
-    return Recomputed(kz_national_share(2020), ("kz_sdg_17_8_1",), TABLE1A_NOTEBOOK)
+    return Recomputed(kz_national_share(2020), ("kazstat_sdg_17_8_1",), TABLE1A_NOTEBOOK)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -49,7 +49,7 @@ CONVERGENCE_NOTEBOOK = f"{CHAPTER}/06_convergence.ipynb"
 TIMELINE_NOTEBOOK = f"{CHAPTER}/07_evoting_timeline.ipynb"
 
 UK_WHOLE_COUNTRY = "The whole country"
-ONS_KEYS = ("uk_ons_internet_users_2020",)
+ONS_KEYS = ("ons_internet_users_2020",)
 
 
 def table1b() -> pd.DataFrame:
@@ -58,7 +58,7 @@ def table1b() -> pd.DataFrame:
     The printed area names are the ONS region names; "The whole country" is the UK row.
     Columns: row, area_printed, area_code, year, recomputed (table 5B), sdg (SDG 17.8.1 CSV).
     """
-    printed = published.table("table1b_uk_regions")
+    printed = published.table("article000_table1b_uk_regions")
     regions = ons.regional_share()
     sdg = ons.sdg_internet_share().rename(columns={"share": "sdg"})
     rows = printed[["row", "area_printed", "year"]].copy()
@@ -73,7 +73,7 @@ def table1b() -> pd.DataFrame:
 
 
 @recomputes_table(
-    "table1b_uk_regions",
+    "article000_table1b_uk_regions",
     sources=ONS_KEYS,
     notebook=TABLE1B_NOTEBOOK,
     tolerance=0.05,
@@ -164,14 +164,14 @@ def kz_increase() -> list[Recomputed]:
     return [
         Recomputed(
             change["points"],
-            ("kz_sdg_17_8_1",),
+            ("kazstat_sdg_17_8_1",),
             CLAIMS_NOTEBOOK,
             "88.2 - 84.2 = 4.0 percentage points",
             reading="a rise of 4 percentage points",
         ),
         Recomputed(
             change["percent"],
-            ("kz_sdg_17_8_1",),
+            ("kazstat_sdg_17_8_1",),
             CLAIMS_NOTEBOOK,
             "(88.2 - 84.2) / 84.2: a relative rise of about 5 %",
             reading="a relative rise of 4 % (per cent of the 2019 share)",
@@ -207,7 +207,7 @@ def kz_growing() -> Recomputed:
     span_text = "; ".join(f"{c} {r['min']}-{r['max']}" for c, r in spans.iterrows())
     return Recomputed(
         _growth_verdict(frame),
-        ("kz_sdg_17_8_1",) + ONS_KEYS,
+        ("kazstat_sdg_17_8_1",) + ONS_KEYS,
         CLAIMS_NOTEBOOK,
         f"year-on-year changes of the national share ({span_text}; the UK from ONS table 1B, "
         f"all adults, used in the last 3 months)",
@@ -300,7 +300,7 @@ LEADERS_AS_PRINTED = "Almaty, Nur-Sultan; Karagandy, Pavlodar"
 @recomputes("000-kz-leaders-2020")
 def kz_leaders_2020() -> list[Recomputed]:
     ranking = kz_ranking(2020).set_index("area_printed")
-    keys = ("kz_sdg_17_8_1", "kz_ref_area_en")
+    keys = ("kazstat_sdg_17_8_1", "kazstat_ref_area_en")
     shares = "; ".join(
         f"{a} {ranking.loc[a, 'share']:.1f}"
         for a in ("Nur-Sultan city", "Almaty city", "Karagandy region", "Pavlodar region", "Turkestan region")
@@ -373,9 +373,9 @@ for _claim in (
 
 
 def evoting_milestones() -> pd.DataFrame:
-    """The e-voting milestones the article names (``data/published/evoting_milestones_000.csv``)."""
-    frame = published.table("evoting_milestones_000")
-    frame = schemas.check(frame, schemas.EVOTING_MILESTONES, "evoting_milestones_000")
+    """The e-voting milestones the article names (``data/published/article000_evoting_milestones.csv``)."""
+    frame = published.table("article000_evoting_milestones")
+    frame = schemas.check(frame, schemas.EVOTING_MILESTONES, "article000_evoting_milestones")
     if not (frame["basis"] == "as stated in the article").all():
         raise ValueError("every e-voting milestone must be marked 'as stated in the article'")
     return frame.sort_values(["start_year", "start_month", "country", "event"], na_position="first").reset_index(

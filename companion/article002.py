@@ -2,7 +2,7 @@
 behind its claims (registered with the ledger) and the analyses of its chapter.
 
 Sources: UN E-Government Survey files (``egov_<year>``, :mod:`companion.egov`), Freedom House
-workbooks (``fh_ratings_1973_2024``, ``fh_scores_2003_2024``, :mod:`companion.freedomhouse`) and our
+workbooks (``freedomhouse_ratings_1973_2024``, ``freedomhouse_scores_2003_2024``, :mod:`companion.freedomhouse`) and our
 transcriptions under ``data/published/`` (Hilbert & López 2011; the e-government stages as the
 article states them).
 """
@@ -31,8 +31,8 @@ NB_OLS = f"{CHAPTER}/04_egdi_vs_freedom.ipynb"
 NB_DIGITAL = f"{CHAPTER}/05_digital_share.ipynb"
 NB_MODEL = f"{CHAPTER}/06_model_figure1.ipynb"
 
-FH_KEYS = ("fh_ratings_1973_2024",)
-FH_SCORE_KEYS = ("fh_scores_2003_2024",)
+FH_KEYS = ("freedomhouse_ratings_1973_2024",)
+FH_SCORE_KEYS = ("freedomhouse_scores_2003_2024",)
 KZ_FH = "Kazakhstan"
 UK_FH = "United Kingdom"
 
@@ -133,7 +133,7 @@ def asia_rank_2020() -> list[Recomputed]:
                 NB_RANKS,
                 f"{row['countries']} countries; ahead of Kazakhstan: {row['ranked_ahead_of_kz']}",
                 vintage="UN E-Government Survey 2020",
-                reading=f"'Asian countries' read as {grouping} (data/mappings/un_m49_asia_oceania.csv)",
+                reading=f"'Asian countries' read as {grouping} (data/mappings/egov_un_m49_asia_oceania.csv)",
                 role=role,
             )
         )
@@ -242,7 +242,7 @@ def fh_rank_94() -> list[Recomputed]:
 
 
 def hilbert_lopez() -> pd.DataFrame:
-    return published.table("hilbert_lopez_2011")
+    return published.table("article002_hilbert_lopez_2011")
 
 
 @recomputes("002-digital-share-1980")
@@ -346,7 +346,7 @@ for _claim in (
 
 
 def stages() -> pd.DataFrame:
-    return published.table("egov_stages_article002")
+    return published.table("article002_egov_stages")
 
 
 # --- E-government against freedom across countries -------------------------------------------------------
@@ -355,7 +355,7 @@ def stages() -> pd.DataFrame:
 def egdi_with_freedom(year: int, scored_only: bool = False) -> pd.DataFrame:
     """EGDI of survey ``year`` beside the Freedom House total of the edition covering that year
     (edition ``year + 1``), for the countries in both (territories dropped; names mapped through
-    ``data/mappings/fh_egov_country_names.csv``). Countries the edition did not rank are left out:
+    ``data/mappings/freedomhouse_egov_country_names.csv``). Countries the edition did not rank are left out:
     the files give them an EGDI of 0, but they were not assessed. ``scored_only`` also leaves out the
     ranked countries whose EGDI is 0 (see :func:`egov.zero_scores`).
 

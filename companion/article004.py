@@ -78,7 +78,7 @@ def fig1_2018() -> list[Recomputed]:
     return [
         Recomputed(
             _share(NATIONAL_SERIES, 2018),
-            ("kz_sdg_17_8_1",),
+            ("kazstat_sdg_17_8_1",),
             FIGURE1_NOTEBOOK,
             FIG1_CAUSES,
             vintage="national SDG platform, October 2024 (values unchanged since 2021)",
@@ -86,7 +86,7 @@ def fig1_2018() -> list[Recomputed]:
         ),
         Recomputed(
             _share(ITU_SERIES, 2018),
-            ("wb_internet_share",),
+            ("worldbank_internet_share",),
             FIGURE1_NOTEBOOK,
             "ITU's estimate for the whole population",
             vintage=worldbank.INTERNET_VINTAGE,
@@ -128,7 +128,7 @@ REGION_CLAIMS = {
     ),
 }
 VINTAGES = {"wb2024": worldbank.INTERNET_VINTAGE, "owid2021": owid.VINTAGE}
-VINTAGE_KEYS = {"wb2024": "wb_internet_share", "owid2021": "owid_internet_share_2021"}
+VINTAGE_KEYS = {"wb2024": "worldbank_internet_share", "owid2021": "owid_internet_share_2021"}
 
 
 def aggregate_shares(first: int = 2015, last: int = 2019) -> pd.DataFrame:
@@ -287,7 +287,7 @@ def first_million_year(users: pd.Series) -> int:
     return int(reached.index.min())
 
 
-EARLY_SOURCES = ("wb_internet_share",)
+EARLY_SOURCES = ("worldbank_internet_share",)
 EARLY_CAUSE = (
     "the article's counts probably come from another source (e.g. national counts of users or "
     "subscribers, or an earlier ITU estimate) that is not among our files"
@@ -307,7 +307,7 @@ def _users_1997(pop_id: str) -> Recomputed:
     users = _users(pop_id)
     return Recomputed(
         float(users[1997] / 1000),
-        EARLY_SOURCES + (f"wb_population_{pop_id[3:]}",),
+        EARLY_SOURCES + (f"worldbank_population_{pop_id[3:]}",),
         EARLY_NOTEBOOK,
         f"thousand users; ITU share 1997 {_kz_share_1997():.4f} % "
         f"of the population; the article's figure is {41.1e3 / users[1997]:.1f} times ours; {EARLY_CAUSE}",
@@ -338,7 +338,7 @@ def _growth_2001(pop_id: str) -> Recomputed:
     users = _users(pop_id)
     return Recomputed(
         float(users[2001] / users[1997]),
-        EARLY_SOURCES + (f"wb_population_{pop_id[3:]}",),
+        EARLY_SOURCES + (f"worldbank_population_{pop_id[3:]}",),
         EARLY_NOTEBOOK,
         f"users 2001 / users 1997; 2001: {users[2001] / 1000:.1f} thousand; five times 41.1 thousand "
         f"would be 205.5 thousand; {EARLY_CAUSE}",
@@ -371,7 +371,7 @@ def _first_million(pop_id: str) -> Recomputed:
     year = first_million_year(users)
     return Recomputed(
         year,
-        EARLY_SOURCES + (f"wb_population_{pop_id[3:]}",),
+        EARLY_SOURCES + (f"worldbank_population_{pop_id[3:]}",),
         EARLY_NOTEBOOK,
         f"users in 2005: {users[2005] / 1000:.0f} thousand; first year with a million or more: "
         f"{year} ({users[year] / 1e6:.2f} million; ITU's share jumps from 4.0 % in 2007 to 11 % "
@@ -430,7 +430,10 @@ def leak_adults() -> list[Recomputed]:
         out.append(
             Recomputed(
                 float(row.population_15_plus),
-                ("wb_population_2023" if i == 0 else "wb_population_2026", "wb_population_share_0014"),
+                (
+                    "worldbank_population_2023" if i == 0 else "worldbank_population_2026",
+                    "worldbank_population_share_0014",
+                ),
                 OTHER_NOTEBOOK,
                 f"million aged 15+ in 2019; 18 million is close to the TOTAL population "
                 f"({row.population_total:.2f} million), not to the adults. Our files give no 18+ count "

@@ -9,7 +9,7 @@ The 2024 edition exists only as a copy modified by its uploader (columns renamed
 added; key ``egov_2024_modified``). :func:`edition` reads it only when asked for 2024, maps its
 renamed columns onto ours and flags every row ``modified=True``: use it only as a marked extension.
 
-Regional groupings come from ``data/mappings/un_m49_asia_oceania.csv`` (UN M49 regions "Asia" and
+Regional groupings come from ``data/mappings/egov_un_m49_asia_oceania.csv`` (UN M49 regions "Asia" and
 "Oceania" with their sub-regions for the 47 + 14 UN member states there, source named in the file).
 """
 
@@ -136,8 +136,8 @@ def zero_scores(years=EDITIONS) -> pd.DataFrame:
 def region_mapping() -> pd.DataFrame:
     """UN M49 regions Asia (142) and Oceania (009): country (as the EGDI files spell it), region,
     m49 code, sub-region."""
-    mapping = published.mapping("un_m49_asia_oceania")
-    return schemas.check(mapping, schemas.UN_M49, "un_m49_asia_oceania")
+    mapping = published.mapping("egov_un_m49_asia_oceania")
+    return schemas.check(mapping, schemas.UN_M49, "egov_un_m49_asia_oceania")
 
 
 def _asia(m: pd.DataFrame) -> pd.DataFrame:
@@ -165,7 +165,7 @@ def regional_ranking(year: int, grouping: str) -> pd.DataFrame:
     data = edition(year)
     missing = sorted(set(members["country"]) - set(data["country"]))
     if missing:
-        raise LookupError(f"un_m49_asia_oceania names not found in the {year} EGDI file: {missing}")
+        raise LookupError(f"egov_un_m49_asia_oceania names not found in the {year} EGDI file: {missing}")
     frame = members[["country", "sub_region"]].merge(data[["country", "egdi", "rank"]], on="country", validate="1:1")
     frame = frame.rename(columns={"rank": "world_rank"})
     frame["regional_rank"] = frame["egdi"].rank(method="min", ascending=False).astype(int)

@@ -1,7 +1,7 @@
 """The list of tables and figures, each mapped from the article's own name down to the raw files.
 
 For every exhibit (a figure saved with ``figures.save`` or a printed table registered with the
-ledger) the map gives: the article's own name for it (``data/mappings/exhibit_names.csv``: "Table 1
+ledger) the map gives: the article's own name for it (``data/mappings/exhibits_names.csv``: "Table 1
 a)", "Figure 1" or "beyond the article"), the notebook, the package functions that compute it, the
 loaders and raw-file keys they read, the published files (``data/published/``) it compares with, and
 its output files. All of it except the article's name is derived from the code, without executing it:
@@ -35,7 +35,7 @@ from .sources import ROOT, read_yaml
 
 PACKAGE = "companion"
 FIGURE_FILES = ("png", "svg", "csv", "bib", "txt")
-NAMES_FILE = ROOT / "data" / "mappings" / "exhibit_names.csv"
+NAMES_FILE = ROOT / "data" / "mappings" / "exhibits_names.csv"
 # modules that draw, round, fetch or run notebooks: not "functions that compute" an exhibit
 TOOLING = {
     "figures",
@@ -209,7 +209,7 @@ def _published_file(target: str, args: list) -> str | None:
     if target == "published.table" and args:
         return f"data/published/{args[0]}.csv"
     if target == "published.claims":
-        return "data/published/claims.csv"
+        return "data/published/ledger_claims.csv"
     return None
 
 

@@ -113,7 +113,8 @@ def _citation(name: str, title: str, page: str) -> tuple[str, str]:
 def save(
     fig, name: str, data: pd.DataFrame, *, title: str, sources: list[str], notebook: str, show_data: bool = False
 ) -> Exported:
-    """Export ``fig`` as the book figure ``name`` (also its label, e.g. ``fig-kz-regions``).
+    """Export ``fig`` as the book figure ``name`` (also its label, e.g. ``fig-article000-convergence``; the
+    naming scheme of :mod:`companion.names`).
 
     data: exactly what is plotted (saved as CSV; kept in the notebook's stored outputs, glued as
     ``data-<name>`` without display, so nbval compares it, but shown on the page only with
@@ -124,8 +125,10 @@ def save(
     from IPython.display import HTML, Image, display
     from myst_nb import glue
 
-    if not name.startswith("fig-"):
-        raise ValueError(f"figure names start with 'fig-' (got {name!r})")
+    from .names import figure_problem  # the naming scheme (companion.names)
+
+    if problem := figure_problem(name):
+        raise ValueError(problem)
     csv = data.to_csv(index=False, lineterminator="\n")
     unrounded = too_precise(csv)
     if unrounded:  # a float at full precision would change the CSV (and its hash) with the CPU

@@ -5,9 +5,9 @@ N reviews the events of calendar year N-1 (the 2021 edition covers 2020). Every 
 carries both columns, ``edition`` and ``year_under_review``, so nobody has to remember which is which.
 
 * :func:`ratings` -- the 1-7 political-rights (PR) and civil-liberties (CL) ratings and the status
-  (F = Free, PF = Partly Free, NF = Not Free), editions 1973-2024 (key ``fh_ratings_1973_2024``).
+  (F = Free, PF = Partly Free, NF = Not Free), editions 1973-2024 (key ``freedomhouse_ratings_1973_2024``).
 * :func:`scores` -- the aggregate scores: PR score (0-40), CL score (0-60) and the 0-100 total,
-  editions 2003-2024 (key ``fh_scores_2003_2024``). Editions 2003-2005 (sheet ``FIW03-05``) carry
+  editions 2003-2024 (key ``freedomhouse_scores_2003_2024``). Editions 2003-2005 (sheet ``FIW03-05``) carry
   scores only; their status and ratings come from :func:`ratings`.
 """
 
@@ -19,8 +19,8 @@ from . import published, schemas
 from .sources import fetch, loader
 from .validate import read_sheet_rows
 
-RATINGS_KEY = "fh_ratings_1973_2024"
-SCORES_KEY = "fh_scores_2003_2024"
+RATINGS_KEY = "freedomhouse_ratings_1973_2024"
+SCORES_KEY = "freedomhouse_scores_2003_2024"
 STATUS_NAMES = {"F": "Free", "PF": "Partly Free", "NF": "Not Free"}
 
 
@@ -190,7 +190,7 @@ def country_history(country: str, first: int = 2003, last: int = 2024) -> pd.Dat
 
 def egov_names() -> dict[str, str]:
     """Freedom House country name -> UN EGDI country name, where they differ
-    (``data/mappings/fh_egov_country_names.csv``)."""
-    mapping = published.mapping("fh_egov_country_names")
-    mapping = schemas.check(mapping, schemas.FH_EGOV_NAMES, "fh_egov_country_names")
+    (``data/mappings/freedomhouse_egov_country_names.csv``)."""
+    mapping = published.mapping("freedomhouse_egov_country_names")
+    mapping = schemas.check(mapping, schemas.FH_EGOV_NAMES, "freedomhouse_egov_country_names")
     return dict(zip(mapping["fh_name"], mapping["egov_name"]))

@@ -12,15 +12,15 @@ NATIONAL = "KZ"  # our code for the whole-country rows, which carry no REF_AREA 
 NATIONAL_NAME = "Kazakhstan (whole country)"
 
 
-@loader(keys_of=lambda lang="en": [f"kz_ref_area_{lang}"], among=("kz_ref_area_en", "kz_ref_area_ru"))
+@loader(keys_of=lambda lang="en": [f"kazstat_ref_area_{lang}"], among=("kazstat_ref_area_en", "kazstat_ref_area_ru"))
 def area_names(lang: str = "en") -> dict[str, str]:
     """REF_AREA code -> area name, from the platform's code list (``en`` or ``ru``)."""
-    names = read_yaml(fetch(f"kz_ref_area_{lang}"))
+    names = read_yaml(fetch(f"kazstat_ref_area_{lang}"))
     names = {code: name for code, name in names.items() if code.startswith("KZ")}
     return {**names, NATIONAL: NATIONAL_NAME}
 
 
-@loader("kz_sdg_17_8_1", "kz_ref_area_en")
+@loader("kazstat_sdg_17_8_1", "kazstat_ref_area_en")
 def internet_share() -> pd.DataFrame:
     """Share of individuals using the Internet (SDG 17.8.1), %, totals only.
 
@@ -28,7 +28,7 @@ def internet_share() -> pd.DataFrame:
     republican significance, 2011-2023. Rows broken down by urban/rural or sex are dropped.
     Columns: year, area_code, area, share.
     """
-    key = "kz_sdg_17_8_1"
+    key = "kazstat_sdg_17_8_1"
     raw = read_csv(fetch(key), key, dtype={"URBANISATION": "string", "SEX": "string", "REF_AREA": "string"})
     raw = schemas.check(raw, schemas.KZ_SDG_RAW, key)
     totals = raw[raw["URBANISATION"].isna() & raw["SEX"].isna()]
@@ -48,12 +48,12 @@ def internet_share() -> pd.DataFrame:
 def table1a(years=(2018, 2019, 2020)) -> pd.DataFrame:
     """Article 000's Table 1 a) recomputed: one row per printed area and year, in the article's order.
 
-    Areas map to REF_AREA codes through ``data/mappings/kz_table1a_areas.csv``. A printed area with
+    Areas map to REF_AREA codes through ``data/mappings/kazstat_table1a_areas.csv``. A printed area with
     no code (South Kazakhstan, renamed Turkestan in 2018) gets no value.
     Columns: row, area_printed, area_code, year, recomputed.
     """
-    printed = published.table("table1a_kz_regions")
-    mapping = published.mapping("kz_table1a_areas")
+    printed = published.table("article000_table1a_kz_regions")
+    mapping = published.mapping("kazstat_table1a_areas")
     shares = internet_share()
     shares = shares[shares["year"].isin(years)]
     rows = printed[["row", "area_printed", "year"]].merge(

@@ -4,8 +4,8 @@ A *claim* is one printed statement: its exact printed words (``printed``), the v
 (``published``), where it stands in the article, and one verdict. Claims come from two places, both
 transcribed once under ``data/published/``:
 
-* ``claims.csv`` -- statements in the articles' text (one row each, with the tolerance used);
-* printed tables (e.g. ``table1a_kz_regions.csv``) -- each printed cell is a claim.
+* ``ledger_claims.csv`` -- statements in the articles' text (one row each, with the tolerance used);
+* printed tables (e.g. ``article000_table1a_kz_regions.csv``) -- each printed cell is a claim.
 
 The *evidence* of a claim is a list of recomputations, each from one source at one vintage under one
 reading of the article's words (:class:`Recomputed`). The recomputation lives in the per-article
@@ -362,7 +362,7 @@ def _text(claim_ids=None, prefix: str | None = None) -> tuple[list[dict], list[d
     if claim_ids is not None:
         missing = sorted(set(claim_ids) - set(claims["claim_id"]))
         if missing:
-            raise LookupError(f"no such claims in data/published/claims.csv: {missing}")
+            raise LookupError(f"no such claims in data/published/ledger_claims.csv: {missing}")
         claims = claims[claims["claim_id"].isin(list(claim_ids))]
     if prefix is not None:
         claims = claims[claims["claim_id"].str.startswith(prefix)]
@@ -370,7 +370,7 @@ def _text(claim_ids=None, prefix: str | None = None) -> tuple[list[dict], list[d
     for claim in claims.itertuples(index=False):
         if claim.claim_id not in _CLAIMS:
             raise LookupError(
-                f"claim {claim.claim_id} in data/published/claims.csv has no computation: "
+                f"claim {claim.claim_id} in data/published/ledger_claims.csv has no computation: "
                 f"register one with @recomputes({claim.claim_id!r}) in companion/article{claim.article}.py"
             )
         tolerance = None if pd.isna(claim.tolerance) else float(claim.tolerance)
@@ -395,7 +395,7 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
 
 
 def text_claims(claim_ids=None, prefix: str | None = None) -> pd.DataFrame:
-    """One ledger row per claim of ``claims.csv``; a claim with no registered computation is an error.
+    """One ledger row per claim of ``ledger_claims.csv``; a claim with no registered computation is an error.
 
     ``claim_ids`` or ``prefix`` select claims, so that a notebook computes only the claims it shows.
     """
@@ -406,7 +406,7 @@ def _check_orphans() -> None:
     known = set(published.claims()["claim_id"])
     orphans = sorted(set(_CLAIMS) - known)
     if orphans:
-        raise LookupError(f"computations registered for claims not in claims.csv: {orphans}")
+        raise LookupError(f"computations registered for claims not in ledger_claims.csv: {orphans}")
 
 
 def _everything() -> tuple[list[dict], list[dict]]:
@@ -460,15 +460,26 @@ def summary(frame: pd.DataFrame | None = None) -> pd.DataFrame:
 NO_SOURCE = "no public source"
 
 
+def contradictions() -> pd.DataFrame:
+    """Printed statements that cannot all be true, grouped (``data/published/ledger_contradictions.csv``:
+    one row per claim, with the group and a short description in our words). A claim id the ledger
+    does not hold is an error."""
+    pairs = published.table("ledger_contradictions")
+    missing = sorted(set(pairs["claim_id"]) - set(ledger()["claim_id"]))
+    if missing:
+        raise LookupError(f"data/published/ledger_contradictions.csv names claims the ledger does not hold: {missing}")
+    return pairs
+
+
 def discrepancy_types(frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every claim that is not reproduced, with its type of discrepancy.
 
-    Types of ``differs`` claims come from ``data/mappings/discrepancy_types.csv`` (our judgement, one
+    Types of ``differs`` claims come from ``data/mappings/ledger_discrepancy_types.csv`` (our judgement, one
     regular expression per group of claim ids, with the reason); every ``not checkable`` claim is of
     type "no public source". A differing claim that matches no pattern, or two, is an error.
     """
     frame = ledger() if frame is None else frame
-    patterns = published.mapping("discrepancy_types")
+    patterns = published.mapping("ledger_discrepancy_types")
     rows = []
     for row in frame[frame["verdict"] != REPRODUCED].itertuples(index=False):
         if row.verdict == NOT_CHECKABLE:
@@ -478,7 +489,7 @@ def discrepancy_types(frame: pd.DataFrame | None = None) -> pd.DataFrame:
             if len(hits) != 1:
                 raise LookupError(
                     f"claim {row.claim_id} differs and matches {len(hits)} patterns of "
-                    "data/mappings/discrepancy_types.csv (needs exactly one)"
+                    "data/mappings/ledger_discrepancy_types.csv (needs exactly one)"
                 )
             kind, why = hits.iloc[0]["type"], hits.iloc[0]["why"]
         rows.append({**row._asdict(), "type": kind, "why": why})

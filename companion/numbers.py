@@ -1,6 +1,6 @@
 """The index of every number printed in the three articles, and where each one went.
 
-``data/published/number_index.csv`` lists every number and year printed in each article copy (one row
+``data/published/numbers_index.csv`` lists every number and year printed in each article copy (one row
 per occurrence: article, line of the text copy, its place among the numbers of that line, the number
 as printed, a kind) with either the ledger claim it belongs to (``claim_id``) or the reason it is not a
 claim (``reason``: a page number, the year of a cited work, a citation marker ...). No article text is
@@ -36,7 +36,7 @@ import pandas as pd
 
 from .sources import ROOT
 
-INDEX = ROOT / "data" / "published" / "number_index.csv"
+INDEX = ROOT / "data" / "published" / "numbers_index.csv"
 ARTICLES_ENV = "COMPANION_ARTICLES"
 ARTICLE_IDS = ("000", "002", "004")  # the articles whose copies are indexed (a subset of companion.articles.IDS)
 COLUMNS = ["article", "line", "occurrence", "number", "kind", "claim_id", "reason"]

@@ -1,6 +1,6 @@
 """Loaders for the Office for National Statistics (ONS): "Internet users, UK: 2020" and UK SDG 17.8.1.
 
-The workbook (key ``uk_ons_internet_users_2020``) holds tables 1A-10B, one per sheet. Each sheet has
+The workbook (key ``ons_internet_users_2020``) holds tables 1A-10B, one per sheet. Each sheet has
 a title, a group row naming the three blocks ("Used in the last 3 months", "Used over 3 months ago",
 "Never used") and, right below it, a row of years. :func:`read_table` finds those two rows by their
 content (not by fixed cell offsets), so a title line more or less does not shift the values.
@@ -15,8 +15,8 @@ from . import schemas
 from .sources import fetch, loader
 from .validate import SchemaError, read_csv, read_sheet_rows
 
-WORKBOOK = "uk_ons_internet_users_2020"
-SDG = "uk_sdg_17_8_1"
+WORKBOOK = "ons_internet_users_2020"
+SDG = "ons_sdg_17_8_1"
 
 RECENT, LAPSED, NEVER = "recent", "lapsed", "never"
 GROUPS = {"Used in the last 3 months": RECENT, "Used over 3 months ago": LAPSED, "Never used": NEVER}

@@ -23,7 +23,7 @@ def _read(path: Path) -> pd.DataFrame:
 
 
 def table(name: str) -> pd.DataFrame:
-    """A transcribed table, e.g. ``table("table1a_kz_regions")``: one row per printed cell."""
+    """A transcribed table, e.g. ``table("article000_table1a_kz_regions")``: one row per printed cell."""
     return _read(PUBLISHED / f"{name}.csv")
 
 
@@ -33,5 +33,5 @@ def mapping(name: str) -> pd.DataFrame:
 
 
 def claims() -> pd.DataFrame:
-    """The ledger of numeric claims in the articles' text (``data/published/claims.csv``)."""
-    return _read(PUBLISHED / "claims.csv")
+    """The ledger of numeric claims in the articles' text (``data/published/ledger_claims.csv``)."""
+    return _read(PUBLISHED / "ledger_claims.csv")

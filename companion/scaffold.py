@@ -5,14 +5,14 @@ with one message naming what is taken and where):
 
 * ``companion/articleID.py``: the article's module, with one example claim (``ID-example-kz-share-2020``,
   the share of Internet users in Kazakhstan in 2020) computed from a data source the book already
-  has (the Bureau of National Statistics' SDG 17.8.1 file, ``kz_sdg_17_8_1``), and the series behind
+  has (the Bureau of National Statistics' SDG 17.8.1 file, ``kazstat_sdg_17_8_1``), and the series behind
   the example figure;
-* one row for that claim in ``data/published/claims.csv`` (the file the ledger reads for every text
+* one row for that claim in ``data/published/ledger_claims.csv`` (the file the ledger reads for every text
   claim: claim_id, article, location, printed, paraphrase, published, unit, tolerance). Its printed
   words and value are left to transcribe from the article: until they are, the ledger's verdict on it
   is *differs* (a recomputed number against no printed one), so a claim never passes by default,
-  and its kind of discrepancy (``data/mappings/discrepancy_types.csv``) is "not transcribed yet";
-* one row for the example figure in ``data/mappings/exhibit_names.csv``;
+  and its kind of discrepancy (``data/mappings/ledger_discrepancy_types.csv``) is "not transcribed yet";
+* one row for the example figure in ``data/mappings/exhibits_names.csv``;
 * ``chapters/SLUG/index.md`` and ``chapters/SLUG/01_example_claim.ipynb`` (not executed: run
   ``make execute NB=...``), in the house style: pinned sources, glued numbers, a figure with its cite box;
 * the article's declaration in ``data/articles.yaml`` (and the README's article table made from it
@@ -35,7 +35,7 @@ import yaml
 
 from . import articles
 
-EXAMPLE_SOURCES = ("kz_sdg_17_8_1", "kz_ref_area_en")
+EXAMPLE_SOURCES = ("kazstat_sdg_17_8_1", "kazstat_ref_area_en")
 NOTEBOOK_NAME = "01_example_claim.ipynb"
 CLAIM_COLUMNS = ["claim_id", "article", "location", "printed", "paraphrase", "published", "unit", "tolerance"]
 TOC_PART = "The articles, recomputed"
@@ -67,7 +67,7 @@ class NewArticle:
 
     @property
     def figure(self) -> str:
-        return f"fig-a{self.id}-example-kz-share"
+        return f"fig-article{self.id}-example-kz-share"
 
     @property
     def notebook(self) -> str:
@@ -105,8 +105,8 @@ def _refuse_taken(new: NewArticle, root: Path) -> None:
         )
     if re.search(rf"^@\w+\{{{new.cite_key},", (root / "references.bib").read_text(encoding="utf-8"), re.M):
         raise ScaffoldError(f"references.bib already has the key {new.cite_key}")
-    if new.claim_id in set(_read_csv(root / "data" / "published" / "claims.csv", "claim_id")):
-        raise ScaffoldError(f"data/published/claims.csv already has the claim {new.claim_id}")
+    if new.claim_id in set(_read_csv(root / "data" / "published" / "ledger_claims.csv", "claim_id")):
+        raise ScaffoldError(f"data/published/ledger_claims.csv already has the claim {new.claim_id}")
 
 
 def _read_csv(path: Path, column: str) -> list[str]:
@@ -129,7 +129,7 @@ def _csv_line(values: list) -> str:
 # ---------------------------------------------------------------------------------------- the files
 MODULE = '''"""Article {id}: {title_one_line}.
 
-The claims of the article (``data/published/claims.csv``, ids ``{id}-...``) and what recomputes them.
+The claims of the article (``data/published/ledger_claims.csv``, ids ``{id}-...``) and what recomputes them.
 One function per claim, registered with :func:`companion.ledger.recomputes`; the notebooks of
 ``chapters/{slug}/`` call the same functions, so the ledger and the book agree.
 """
@@ -161,7 +161,7 @@ def kz_share(year: int) -> float:
 @recomputes("{claim_id}")
 def example_kz_share_2020() -> Recomputed:
     """The example claim: the national share in 2020, from the Bureau of National Statistics' file."""
-    return Recomputed(kz_share(2020), ("kz_sdg_17_8_1",), EXAMPLE_NOTEBOOK, role=CITED,
+    return Recomputed(kz_share(2020), ("kazstat_sdg_17_8_1",), EXAMPLE_NOTEBOOK, role=CITED,
                       vintage="SDG 17.8.1 platform, commit 72277878 (2024-10-24)",
                       reading="share of individuals using the Internet, whole country, 2020")
 '''
@@ -187,7 +187,7 @@ def _notebook(new: NewArticle, pins: dict[str, str]) -> nbformat.NotebookNode:
     pin_lines = "".join(f"    {key}={sha!r},\n" for key, sha in pins.items())
     cells = [
         md(
-            f"(a{new.id}-example)=\n# An example claim: the share of Internet users in Kazakhstan\n\n"
+            f"(article{new.id}-example)=\n# An example claim: the share of Internet users in Kazakhstan\n\n"
             f"This page shows the house style of a chapter page on one claim of the article "
             f"{{cite:p}}`{new.cite_key}`: its sources pinned, the claim recomputed by the article's module "
             f"(`{new.module}`) from the Bureau of National Statistics' SDG 17.8.1 file "
@@ -221,7 +221,7 @@ def _notebook(new: NewArticle, pins: dict[str, str]) -> nbformat.NotebookNode:
             f'ax.set_ylabel("Share of the population using the Internet (%)")\n'
             f'ax.set_title("Kazakhstan: share of Internet users")\n'
             f'exported = figures.save(fig, {new.figure!r}, series, title="Kazakhstan: share of Internet users",\n'
-            f'                        sources=["kz_sdg_17_8_1"], notebook=NOTEBOOK)'
+            f'                        sources=["kazstat_sdg_17_8_1"], notebook=NOTEBOOK)'
         ),
         md(
             f"```{{glue:figure}} {new.figure}\n:name: {new.figure}\n\n"
@@ -302,7 +302,7 @@ def new_article(article_id: str, title: str, slug: str, authors: str = "", root:
     nbformat.write(_notebook(new, pins), chapter / NOTEBOOK_NAME)
     written += [module, chapter / "index.md", chapter / NOTEBOOK_NAME]
 
-    claims = root / "data" / "published" / "claims.csv"
+    claims = root / "data" / "published" / "ledger_claims.csv"
     _append_line(
         claims,
         _csv_line(
@@ -318,7 +318,7 @@ def new_article(article_id: str, title: str, slug: str, authors: str = "", root:
             ]
         ),
     )
-    names = root / "data" / "mappings" / "exhibit_names.csv"
+    names = root / "data" / "mappings" / "exhibits_names.csv"
     _append_line(
         names,
         _csv_line(
@@ -330,7 +330,7 @@ def new_article(article_id: str, title: str, slug: str, authors: str = "", root:
             ]
         ),
     )
-    kinds = root / "data" / "mappings" / "discrepancy_types.csv"  # every differing claim has a kind
+    kinds = root / "data" / "mappings" / "ledger_discrepancy_types.csv"  # every differing claim has a kind
     _append_line(
         kinds,
         _csv_line(

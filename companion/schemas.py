@@ -5,7 +5,7 @@ types, keys) and, where the loader reshapes it, one for the tidy frame it return
 shares in 0-100, ranks 1..N, plausible years; keys unique; no missing values where a value is
 required). :func:`check` validates a frame lazily (all failures at once) and turns pandera's report
 into a :class:`~companion.validate.SchemaError` that names the data key, the column and the rule,
-e.g. ``data file 'kz_sdg_17_8_1': column 'share' breaks the rule 'values in [0, 100]': 1 value(s)
+e.g. ``data file 'kazstat_sdg_17_8_1': column 'share' breaks the rule 'values in [0, 100]': 1 value(s)
 fail, e.g. 506.0 in row 3`` -- never a deep pandas traceback further down.
 
 Numbers are coerced (``coerce=True``): an integer column declared float is fine, a cell that is
@@ -74,7 +74,7 @@ def table(
 _WDI_ID = {c: text(nullable=False) for c in ("Country Name", "Country Code", "Indicator Name", "Indicator Code")}
 
 KZ_SDG_RAW = table(
-    "kz_sdg_17_8_1 as read",
+    "kazstat_sdg_17_8_1 as read",
     {
         "Year": year(),
         "UNIT_MEASURE": text(),
@@ -92,7 +92,7 @@ KZ_SHARES = table(
 )
 
 WB_INTERNET_RAW = table(
-    "wb_internet_share as read",
+    "worldbank_internet_share as read",
     _WDI_ID | {"2017": number(0, 100)},
     unique=["Country Code"],
     description="WDI wide CSV, one column per year",
@@ -109,7 +109,7 @@ WB_INTERNET = table(
     unique=["country_code", "year"],
 )
 WB_META_RAW = table(
-    "wb_internet_country_meta as read",
+    "worldbank_internet_country_meta as read",
     {"Country Code": text(nullable=False), "Region": text(), "IncomeGroup": text(), "TableName": text()},
     unique=["Country Code"],
 )
@@ -119,7 +119,7 @@ WB_META = table(
     unique=["country_code"],
 )
 WB_POPULATION_RAW = table(
-    "wb_population_* as read",
+    "worldbank_population_* as read",
     {"Country Name": text(), "Country Code": text(nullable=False), "Year": year(), "Value": number()},
     unique=["Country Code", "Year"],
     description="WDI long CSV",
@@ -136,7 +136,7 @@ WB_POPULATION = table(
     unique=["country_code", "year"],
 )
 WB_AGE_SHARE_RAW = table(
-    "wb_population_share_* as read",
+    "worldbank_population_share_* as read",
     _WDI_ID | {"2019": number(0, 100)},
     unique=["Country Code"],
     description="WDI bulk CSV after its 4 preamble lines",
@@ -225,7 +225,7 @@ def egdi(year_of_edition: int, ranked: int = 193) -> pa.DataFrameSchema:
 
 
 UN_M49 = table(
-    "un_m49_asia_oceania (transcribed)",
+    "egov_un_m49_asia_oceania (transcribed)",
     {
         "country": text(nullable=False),
         "region": text(nullable=False),
@@ -235,7 +235,7 @@ UN_M49 = table(
     unique=["country"],
 )
 FH_EGOV_NAMES = table(
-    "fh_egov_country_names (transcribed)",
+    "freedomhouse_egov_country_names (transcribed)",
     {"fh_name": text(nullable=False), "egov_name": text(nullable=False)},
     unique=["fh_name"],
 )
@@ -246,7 +246,7 @@ FH_RATINGS = table(
     unique=["country", "edition_label"],
 )
 FH_SCORES_2006_RAW = table(
-    "fh_scores_2003_2024 sheet FIW06-24 as read",
+    "freedomhouse_scores_2003_2024 sheet FIW06-24 as read",
     {
         "Country/Territory": text(),
         "Region": text(),
@@ -265,7 +265,7 @@ FH_SCORES_2006_RAW = table(
 def fh_scores_2003_raw(short: str) -> pa.DataFrameSchema:
     """Sheet FIW03-05: three column blocks, ``FIW03 PR`` ... ``FIW05 Total``."""
     return table(
-        f"fh_scores_2003_2024 sheet FIW03-05 ({short}) as read",
+        f"freedomhouse_scores_2003_2024 sheet FIW03-05 ({short}) as read",
         {
             "Country/Territory": text(),
             "C/T?": text(),
@@ -285,7 +285,7 @@ FH_SCORES = table(
 )
 
 ONS_TABLE = table(
-    "uk_ons_internet_users_2020: one table (sheet) in long form",
+    "ons_internet_users_2020: one table (sheet) in long form",
     {
         "row": integer(),
         "label": text(nullable=False),
@@ -311,7 +311,7 @@ ONS_REGIONS = table(
     unique=["year", "area_code"],
 )
 UK_SDG_RAW = table(
-    "uk_sdg_17_8_1 as read",
+    "ons_sdg_17_8_1 as read",
     {
         "Year": year(),
         "Value": number(),
@@ -343,7 +343,7 @@ UK_SDG_AGES = table(
 )
 
 EVOTING_MILESTONES = table(
-    "evoting_milestones_000 (transcribed)",
+    "article000_evoting_milestones (transcribed)",
     {
         "country": text(),
         "start_year": integer(1990, 2030),

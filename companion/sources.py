@@ -278,7 +278,7 @@ def fetch_all() -> dict[str, Path]:
 def require(**pins: str) -> None:
     """Fetch the files a notebook uses, each pinned by the sha256 written in the notebook's code.
 
-    ``sources.require(kz_sdg_17_8_1="7d45...")`` fails when ``data/sources.yaml`` declares another
+    ``sources.require(kazstat_sdg_17_8_1="7d45...")`` fails when ``data/sources.yaml`` declares another
     hash, so a changed data file changes a notebook's code, and jupyter-book's execution cache (keyed
     on code) re-executes it. ``python -m companion pins KEY ...`` prints the line to paste.
     """

@@ -3,12 +3,12 @@
 Each vintage stays separate: every frame carries a ``vintage`` column, and the population loader
 takes the vintage as an argument, so two WDI releases are never silently mixed.
 
-* ``wb_internet_share`` -- IT.NET.USER.ZS, wide (one column per year 1960-2023), late-2024 release
+* ``worldbank_internet_share`` -- IT.NET.USER.ZS, wide (one column per year 1960-2023), late-2024 release
   2160. This copy starts with a UTF-8 BOM and has NO preamble lines (it was re-saved by its uploader).
-* ``wb_internet_country_meta`` -- Region / IncomeGroup per code (blank Region = an aggregate).
-* ``wb_population_2023`` / ``wb_population_2026`` -- SP.POP.TOTL in long format
+* ``worldbank_internet_country_meta`` -- Region / IncomeGroup per code (blank Region = an aggregate).
+* ``worldbank_population_2023`` / ``worldbank_population_2026`` -- SP.POP.TOTL in long format
   (Country Name, Country Code, Year, Value), WDI vintages 2023-03-30 and 2026.
-* ``wb_population_share_0014`` / ``_1564`` / ``_65up`` -- age shares in the WDI bulk-download format:
+* ``worldbank_population_share_0014`` / ``_1564`` / ``_65up`` -- age shares in the WDI bulk-download format:
   4 preamble lines ("Data Source", blank, "Last Updated Date", blank), then the wide table; vintage
   2022-05-25, read from the preamble and checked.
 """
@@ -23,16 +23,16 @@ from . import schemas
 from .sources import fetch, loader
 from .validate import SchemaError, read_csv
 
-INTERNET_KEY = "wb_internet_share"
-META_KEY = "wb_internet_country_meta"
+INTERNET_KEY = "worldbank_internet_share"
+META_KEY = "worldbank_internet_country_meta"
 INTERNET_VINTAGE = "WB 2024 (release 2160)"
 
-POPULATION_KEYS = {"2023-03-30": "wb_population_2023", "2026": "wb_population_2026"}
+POPULATION_KEYS = {"2023-03-30": "worldbank_population_2023", "2026": "worldbank_population_2026"}
 
 AGE_SHARE_KEYS = {
-    "0-14": "wb_population_share_0014",
-    "15-64": "wb_population_share_1564",
-    "65+": "wb_population_share_65up",
+    "0-14": "worldbank_population_share_0014",
+    "15-64": "worldbank_population_share_1564",
+    "65+": "worldbank_population_share_65up",
 }
 AGE_SHARE_VINTAGE = "2022-05-25"
 
@@ -154,7 +154,7 @@ def age_shares() -> pd.DataFrame:
         long["vintage"] = vintage
         parts.append(long)
     frame = pd.concat(parts, ignore_index=True)[["country_code", "country", "year", "age_group", "share", "vintage"]]
-    frame = schemas.check(frame, schemas.WB_AGE_SHARES, "wb_population_share_*")
+    frame = schemas.check(frame, schemas.WB_AGE_SHARES, "worldbank_population_share_*")
     return frame.sort_values(["country_code", "year", "age_group"]).reset_index(drop=True)
 
 

@@ -99,7 +99,7 @@ def test_missing_header_names_the_key(workbook_copy):
             if cell.value == "Used in the last 3 months":
                 cell.value = "Recent"
     book.save(workbook_copy)
-    with pytest.raises(SchemaError, match="uk_ons_internet_users_2020.*'5b'"):
+    with pytest.raises(SchemaError, match="ons_internet_users_2020.*'5b'"):
         ons.regional_share()
 
 
@@ -118,13 +118,13 @@ def test_value_out_of_range_names_the_column(workbook_copy):
 
 
 def test_table1b_transcription_matches_the_article_layout():
-    printed = published.table("table1b_uk_regions")
+    printed = published.table("article000_table1b_uk_regions")
     assert len(printed) == 39 and printed["area_printed"].nunique() == 13
     assert printed.query("area_printed == 'The whole country' and year == 2020")["value"].item() == 91.2
 
 
 def test_table1b_verdicts():
-    cells = ledger.table_claims("table1b_uk_regions")
+    cells = ledger.table_claims("article000_table1b_uk_regions")
     assert len(cells) == 39
     differs = cells[cells["verdict"] != REPRODUCED]
     assert list(differs["claim_id"]) == ["000-T1b-the-whole-country-2020"]

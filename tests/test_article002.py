@@ -117,9 +117,9 @@ def test_regression_kazakhstan_outside_prediction_band():
 
 
 def test_transcriptions_are_complete():
-    hl = published.table("hilbert_lopez_2011")
+    hl = published.table("article002_hilbert_lopez_2011")
     assert hl.set_index("year")["digital_share_pct"].to_dict() == {1986: 1, 1993: 3, 2000: 25, 2007: 94}
-    stages = published.table("egov_stages_article002")
+    stages = published.table("article002_egov_stages")
     assert stages.loc[stages["event"] == "e.gov.kz launched", "start"].item() == "2006-04-12"
 
 

@@ -57,8 +57,8 @@ def test_owid_2021_vintage():
 
 def test_schema_errors_name_the_key_and_the_column():
     frame = pd.DataFrame({"share": [50.0, 120.0]})
-    with pytest.raises(SchemaError, match=r"'wb_internet_share'.*'share'.*'values in \[0, 100\]'.*120\.0"):
-        schemas.check(frame, schemas.table("t", {"share": schemas.share()}), "wb_internet_share")
+    with pytest.raises(SchemaError, match=r"'worldbank_internet_share'.*'share'.*'values in \[0, 100\]'.*120\.0"):
+        schemas.check(frame, schemas.table("t", {"share": schemas.share()}), "worldbank_internet_share")
     with pytest.raises(SchemaError, match=r"'owid_internet_share_2021'.*'Entity'.*'required column'"):
         schemas.check(frame, schemas.OWID_RAW, "owid_internet_share_2021")
 
@@ -139,7 +139,7 @@ def test_region_claims_are_decided_by_itus_2017_vintage_and_show_the_others():
     deciding = evidence[evidence["decides"]]
     assert set(deciding["sources"]) == {"itu_key_ict_2017"} and deciding["matches"].all()
     others = evidence[~evidence["decides"]]
-    assert {"itu_key_ict_2019", "wb_internet_share", "owid_internet_share_2021"} <= set(others["sources"])
+    assert {"itu_key_ict_2019", "worldbank_internet_share", "owid_internet_share_2021"} <= set(others["sources"])
     # the 2019 revision of Africa (24.8) and the World Bank aggregates do not match
     assert not others.query("sources == 'itu_key_ict_2019' and claim_id == '004-africa-2017'")["matches"].item()
 

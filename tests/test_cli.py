@@ -34,7 +34,7 @@ def one_error_line(result: subprocess.CompletedProcess) -> str:
 
 def test_unknown_data_key():
     line = one_error_line(companion("pins", "nosuch"))
-    assert "unknown data key 'nosuch'" in line and "kz_sdg_17_8_1" in line
+    assert "unknown data key 'nosuch'" in line and "kazstat_sdg_17_8_1" in line
 
 
 def test_missing_notebook():

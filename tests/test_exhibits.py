@@ -16,38 +16,43 @@ def table():
 
 
 def test_convergence_figure_maps_down_to_its_raw_file(table):
-    row = table.loc["fig-ukkz-convergence"]
+    row = table.loc["fig-article000-convergence"]
     assert row.notebook == "chapters/participation-uk-kz/06_convergence.ipynb"
     computing = {"article000.beta_convergence", "article000.sigma_convergence", "article000.kz_areas_wide"}
     assert computing <= set(row.functions.split())
     assert {"kazstat.internet_share", "ons.sdg_internet_share"} <= set(row.loaders.split())
-    assert set(row.raw_files.split()) == {"kz_sdg_17_8_1", "kz_ref_area_en", "uk_sdg_17_8_1"}
+    assert set(row.raw_files.split()) == {"kazstat_sdg_17_8_1", "kazstat_ref_area_en", "ons_sdg_17_8_1"}
     assert row.article_name == exhibits.BEYOND and row.kind == "figure"
-    assert "_static/figures/fig-ukkz-convergence.png" in row.outputs
+    assert "_static/figures/fig-article000-convergence.png" in row.outputs
 
 
 def test_ons_key_behind_a_module_constant_is_found(table):
-    row = table.loc["table1b_uk_regions"]
+    row = table.loc["article000_table1b_uk_regions"]
     assert row.article_name == "Table 1 b)" and "ons.read_table" in row.loaders.split()
-    assert "uk_ons_internet_users_2020" in row.raw_files.split()
-    assert row.published == "data/published/table1b_uk_regions.csv"
+    assert "ons_internet_users_2020" in row.raw_files.split()
+    assert row.published == "data/published/article000_table1b_uk_regions.csv"
 
 
 def test_constant_arguments_select_the_files_of_a_loader_with_many(table):
     # article002.egdi_with_freedom(2020, ...) -> egov.ranked(year) -> egov.edition(year): only 2020's file
-    assert table.loc["fig-a002-egdi-vs-freedom", "raw_files"].split() == ["egov_2020", "fh_scores_2003_2024"]
+    assert table.loc["fig-article002-egdi-vs-freedom", "raw_files"].split() == [
+        "egov_2020",
+        "freedomhouse_scores_2003_2024",
+    ]
     # egov.panel(...) loops over the editions: every file the loader can read
-    assert set(table.loc["fig-a002-egdi-timeline", "raw_files"].split()) == set(
+    assert set(table.loc["fig-article002-egdi-timeline", "raw_files"].split()) == set(
         sources.LOADERS["companion.egov.edition"].among
     )
 
 
 def test_figures_without_raw_files_name_the_published_files_they_read(table):
-    assert table.loc["fig-ukkz-evoting-timeline", "published"] == "data/published/evoting_milestones_000.csv"
-    assert table.loc["fig-a002-model", "published"] == "data/published/article002_figure1.yaml"
-    assert set(table.loc["fig-a002-digital-share", "published"].split()) == {
-        "data/published/claims.csv",
-        "data/published/hilbert_lopez_2011.csv",
+    assert (
+        table.loc["fig-article000-evoting-timeline", "published"] == "data/published/article000_evoting_milestones.csv"
+    )
+    assert table.loc["fig-article002-model", "published"] == "data/published/article002_figure1.yaml"
+    assert set(table.loc["fig-article002-digital-share", "published"].split()) == {
+        "data/published/ledger_claims.csv",
+        "data/published/article002_hilbert_lopez_2011.csv",
     }
 
 
@@ -80,9 +85,9 @@ def test_every_exhibit_has_exactly_one_article_name(table):
 
 
 def test_an_exhibit_without_an_article_name_fails_naming_it(monkeypatch, table):
-    names = exhibits.article_names().drop(index="fig-e004-figure1")
+    names = exhibits.article_names().drop(index="fig-article004-figure1")
     monkeypatch.setattr(exhibits, "article_names", lambda: names)
-    with pytest.raises(KeyError, match="fig-e004-figure1.*exhibit_names.csv"):
+    with pytest.raises(KeyError, match="fig-article004-figure1.*exhibits_names.csv"):
         exhibits.exhibits()
 
 
@@ -108,23 +113,23 @@ def test_a_figure_maps_only_what_its_computation_uses(tmp_path):
             "unused = worldbank.internet_share()\nshare = kazstat.internet_share()",
             "one = egov.edition(2014)",
             "data = share.merge(one, how='cross')\nfig, ax = plt.subplots()\nax.plot(data['year'])",
-            "figures.save(fig, 'fig-probe', data, title='probe', sources=['kz_sdg_17_8_1'])",
+            "figures.save(fig, 'fig-probe', data, title='probe', sources=['kazstat_sdg_17_8_1'])",
         ],
     )
     [fig] = exhibits.notebook_figures(path)
     reads = fig["reads"]
-    assert fig["name"] == "fig-probe" and fig["declared_sources"] == ["kz_sdg_17_8_1"]
+    assert fig["name"] == "fig-probe" and fig["declared_sources"] == ["kazstat_sdg_17_8_1"]
     assert set(reads.keys) == {"kazstat.internet_share", "kazstat.area_names", "egov.edition"}
     assert reads.keys["egov.edition"] == {"egov_2014"}
-    assert reads.keys["kazstat.area_names"] == {"kz_ref_area_en"}  # called with its default language
+    assert reads.keys["kazstat.area_names"] == {"kazstat_ref_area_en"}  # called with its default language
     assert "worldbank.internet_share" not in reads.functions
 
 
 def test_loaders_record_what_they_read():
     loaders = sources.LOADERS
-    assert loaders["companion.ons.read_table"].keys == ("uk_ons_internet_users_2020",)
+    assert loaders["companion.ons.read_table"].keys == ("ons_internet_users_2020",)
     assert loaders["companion.egov.edition"].reads(2020) == ("egov_2020",)
-    assert loaders["companion.worldbank.population"].reads("2026") == ("wb_population_2026",)
+    assert loaders["companion.worldbank.population"].reads("2026") == ("worldbank_population_2026",)
     for loader in loaders.values():
         assert set(loader.among) <= set(sources.sources()), loader.name
         assert set(loader.keys) <= set(loader.among), loader.name

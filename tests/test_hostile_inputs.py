@@ -9,7 +9,7 @@ import pytest
 from companion import kazstat, sources
 from companion.validate import SchemaError
 
-KEY = "kz_sdg_17_8_1"
+KEY = "kazstat_sdg_17_8_1"
 
 
 @pytest.fixture
@@ -90,13 +90,13 @@ def kazstat_text() -> str:
 # Every loader module: a broken file (empty, wrong encoding, not a workbook, renamed column) fails
 # with a SchemaError naming its data key, never a bare pandas or zipfile traceback.
 LOADERS = [
-    ("worldbank", "internet_share", (), "wb_internet_share"),
-    ("worldbank", "population", ("2023-03-30",), "wb_population_2023"),
+    ("worldbank", "internet_share", (), "worldbank_internet_share"),
+    ("worldbank", "population", ("2023-03-30",), "worldbank_population_2023"),
     ("owid", "internet_share", (), "owid_internet_share_2021"),
     ("egov", "edition", (2020,), "egov_2020"),
-    ("freedomhouse", "scores", (), "fh_scores_2003_2024"),
-    ("ons", "sdg_internet_share", (), "uk_sdg_17_8_1"),
-    ("ons", "regional_share", (), "uk_ons_internet_users_2020"),
+    ("freedomhouse", "scores", (), "freedomhouse_scores_2003_2024"),
+    ("ons", "sdg_internet_share", (), "ons_sdg_17_8_1"),
+    ("ons", "regional_share", (), "ons_internet_users_2020"),
 ]
 
 

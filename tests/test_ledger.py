@@ -125,7 +125,7 @@ def test_claims_command_prints_every_claim_with_a_verdict():
 
 def test_table1a_cells_are_all_reproduced(whole_ledger):
     rows = whole_ledger[whole_ledger["claim_id"].str.startswith("000-T1a-")]
-    printed = published.table("table1a_kz_regions").dropna(subset=["value"])
+    printed = published.table("article000_table1a_kz_regions").dropna(subset=["value"])
     assert len(rows) == len(printed) == 54
     assert set(rows["verdict"]) == {REPRODUCED}
 
@@ -149,12 +149,12 @@ def test_every_discrepancy_has_exactly_one_type_and_no_pattern_is_stale(whole_le
     claims = whole_ledger
     types = ledger.discrepancy_types(claims)  # raises when a differing claim matches no pattern or two
     assert set(types["claim_id"]) == set(claims.loc[claims["verdict"] != REPRODUCED, "claim_id"])
-    for pattern in published.mapping("discrepancy_types")["claim_pattern"]:
+    for pattern in published.mapping("ledger_discrepancy_types")["claim_pattern"]:
         assert any(re.search(pattern, c) for c in types["claim_id"]), f"pattern {pattern} matches no claim"
 
 
 def test_contradictions_name_ledger_claims_and_span_articles(whole_ledger):
-    pairs = published.table("contradictions")
+    pairs = published.table("ledger_contradictions")
     assert set(pairs["claim_id"]) <= set(whole_ledger["claim_id"])
     assert (pairs.groupby("group").size() >= 2).all()
     articles = whole_ledger.set_index("claim_id")["article"]

@@ -165,4 +165,4 @@ def test_the_front_page_glues_every_rating_from_the_ledger_notebook(whole_ledger
         assert glued[f"rating_{row.article}"]["application/papermill.record/text/plain"] == repr(row.rating)
     for rating in ledger.RATINGS:  # no rating typed in the prose
         assert not re.search(rf"(?<![\w`]){re.escape(rating)}(?![\w`])", re.sub(r"\{glue[^`]*`[^`]*`", "", text))
-    assert "_static/figures/fig-verdicts-by-article.png" in text
+    assert "_static/figures/fig-ledger-verdicts-by-article.png" in text

@@ -1,5 +1,5 @@
 """Every number printed in the three articles is a claim of the ledger or is skipped with a stated reason
-(``data/published/number_index.csv``, made by ``python -m companion.numbers`` from the article copies)."""
+(``data/published/numbers_index.csv``, made by ``python -m companion.numbers`` from the article copies)."""
 
 import re
 
@@ -23,7 +23,7 @@ def index():
 @pytest.fixture(scope="module")
 def claim_ids():
     table_ids = set()
-    for name in ("table1a_kz_regions", "table1b_uk_regions"):
+    for name in ("article000_table1a_kz_regions", "article000_table1b_uk_regions"):
         table_ids |= set(ledger.table_claims(name)["claim_id"])
     return set(published.claims()["claim_id"]) | table_ids
 

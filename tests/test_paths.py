@@ -21,7 +21,7 @@ def real_mirror() -> Path:
     return sources.mirror_dir() or sources.cache_dir()
 
 
-FETCH = "from companion.sources import fetch; print(fetch('kz_ref_area_en'))"
+FETCH = "from companion.sources import fetch; print(fetch('kazstat_ref_area_en'))"
 
 
 def test_relative_mirror_and_cache_resolve_from_the_book_root_in_a_notebook_folder(tmp_path):
@@ -103,7 +103,7 @@ def test_the_original_environment_on_a_copy_that_imports_its_own_package_passes(
 
     shutil.copytree(ROOT / "companion", copy / "companion", ignore=shutil.ignore_patterns("__pycache__"))
     result = subprocess.run(
-        [sys.executable, "-m", "companion", "pins", "kz_ref_area_en"], cwd=copy, capture_output=True, text=True
+        [sys.executable, "-m", "companion", "pins", "kazstat_ref_area_en"], cwd=copy, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
     assert "sources.require(" in result.stdout

@@ -40,7 +40,7 @@ def test_provenance_is_ready_for_the_itu_and_ti_mirror_folders():
 
 
 def test_a_missing_entry_fails_naming_the_key_and_the_file(monkeypatch):
-    key = "kz_sdg_17_8_1"
+    key = "kazstat_sdg_17_8_1"
     monkeypatch.setattr(provenance, "entries", lambda: {})
     with pytest.raises(provenance.ProvenanceError, match=rf"{key}.*indicator_17-8-1.csv.*data/provenance.yaml"):
         provenance.of(key)

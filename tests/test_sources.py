@@ -7,7 +7,7 @@ import pytest
 from companion import sources
 from companion.sources import DataFileError
 
-KEY = "kz_ref_area_en"  # a small real file
+KEY = "kazstat_ref_area_en"  # a small real file
 
 
 def make_mirror(tmp_path):
@@ -98,5 +98,5 @@ def test_require_rejects_a_stale_pin(mirror):
 
 
 def test_unknown_key_lists_known_keys():
-    with pytest.raises(KeyError, match="kz_sdg_17_8_1"):
+    with pytest.raises(KeyError, match="kazstat_sdg_17_8_1"):
         sources.source("no_such_key")
