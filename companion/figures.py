@@ -167,7 +167,7 @@ def save(
         f'<a href="{up}_static/figures/{name}.{ext}" download>{label}</a>'
         for ext, label in (("png", "PNG"), ("svg", "SVG"), ("csv", "data (CSV)"), ("bib", "BibTeX"))
     )
-    source_items = "".join(f"<li>{_html(s.citation())}</li>" for s in declared)
+    source_items = "".join(f"<li>{_html(s.citation())} (raw-file key <code>{s.key}</code>)</li>" for s in declared)
     hashes = "".join(f"<li><code>{name}.{ext}</code> <code>{digest}</code></li>" for ext, digest in digests.items())
     display(
         HTML(
@@ -175,6 +175,9 @@ def save(
             f'<code>{name}</code></summary>\n<p>{links} · <a href="{up}_sources/{notebook}">notebook</a></p>\n'
             f"<p><strong>Cite as</strong></p><pre>{_html(text)}</pre>\n<pre>{_html(bib)}</pre>\n"
             f"<p><strong>Data plotted</strong> come from</p><ul>{source_items}</ul>\n"
+            f'<p><strong>How it is made</strong>: <a href="{up}about/exhibits.html#exhibit-{name}">its entry in the '
+            f"list of tables and figures</a> names the package functions that compute it and the loaders and raw "
+            f"files they read.</p>\n"
             f'<p><strong>sha256</strong> of the exported files</p><ul class="file-hashes">{hashes}</ul></details>'
         )
     )

@@ -3,6 +3,7 @@ package functions, the loaders and raw-file keys, the published files and the ou
 the code and checked against it."""
 
 import json
+import re
 
 import pytest
 from conftest import ROOT
@@ -159,3 +160,26 @@ def test_the_book_page_shows_the_map(table):
         assert row.Index in shown and row.notebook in shown, row.Index
         for word in row.loaders.split() + row.raw_files.split() + row.published.split():
             assert word in shown, (row.Index, word)
+
+
+def _stored_html(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return "".join(
+        "".join(o.get("data", {}).get("text/html", ""))
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+        for o in c.get("outputs", [])
+    )
+
+
+def test_every_figure_links_from_its_cite_box_to_its_entry_in_the_map(table):
+    """One hop from a figure to its functions, loaders and raw files: the cite box under each figure
+    links to the figure's entry on the list of tables and figures, and that entry exists."""
+    anchors = set(re.findall(r'id="(exhibit-[^"]+)"', _stored_html(ROOT / "about" / "exhibits.ipynb")))
+    figures = [name for name in table.index if name.startswith("fig-")]
+    assert figures and {f"exhibit-{name}" for name in table.index} <= anchors
+    for name in figures:
+        notebook = table.loc[name, "notebook"]
+        box = _stored_html(ROOT / notebook)
+        up = "../" * (len(notebook.split("/")) - 1)
+        assert f'href="{up}about/exhibits.html#exhibit-{name}"' in box, f"{notebook}: the cite box of {name}"

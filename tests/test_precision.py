@@ -142,6 +142,6 @@ def test_a_figure_refuses_unrounded_data(tmp_path, monkeypatch):
     data = pd.DataFrame({"x": [1.0, 2.0], "y": [1 / 3, 2 / 3]})
     ax.plot(data["x"], data["y"])
     with pytest.raises(ValueError, match="significant digits"):
-        figures.save(fig, "fig-test", data, title="t", sources=[], notebook="chapters/x/y.ipynb")
+        figures.save(fig, "fig-ledger-test", data, title="t", sources=[], notebook="chapters/x/y.ipynb")
     plt.close(fig)
     assert not list(tmp_path.iterdir())
