@@ -151,6 +151,13 @@ def recomputes(claim_id: str):
     return register
 
 
+def not_checkable_claims(claim_ids, reason: str, notebook: str) -> None:
+    """Register each text claim of ``claim_ids`` as not checkable for ``reason``: its evidence is one
+    :func:`not_checkable` piece (no value), which the page ``notebook`` shows."""
+    for claim_id in claim_ids:
+        recomputes(claim_id)(lambda: not_checkable(reason, notebook))
+
+
 def recomputes_table(name: str, *, sources, notebook: str, tolerance: float, note: str = "", vintage: str = ""):
     """Register ``fn() -> DataFrame[area_printed, year, recomputed]`` for the printed table ``name``."""
 
