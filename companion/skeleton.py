@@ -18,7 +18,8 @@ An article module is, in this order:
        keys or values are such keys); then the rest (reasons, readings, series names), upper case;
    ``Loaders used``
        the article's reads of the source modules' loaders (and of our transcriptions): small
-       functions that pick the rows and columns the rest of the module works with;
+       functions that pick the rows and columns the rest of the module works with (each names a
+       loader module it imports, ``published``, or another function of this section);
    ``Claims``
        the functions registered with :func:`companion.ledger.recomputes` (one per text claim), their
        helpers, and the claims registered as not checkable (:func:`companion.ledger.not_checkable_claims`);
@@ -46,7 +47,6 @@ CONSTANT = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
 NOTEBOOK_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_NOTEBOOK$")
 KEYS_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_KEYS$")
 NOTEBOOK_PATH = re.compile(r"^/\d\d_[a-z0-9_]+\.ipynb$")  # what follows {CHAPTER} in a notebook path
-NONE_YET = "# (none yet)"  # the comment of an empty section
 
 
 def banner(section: str) -> str:
@@ -226,7 +226,18 @@ def problems(text: str, article_id: str, slug: str, where: str = "the module") -
     if not chapter_seen:
         out.append(f"{where}: no constant CHAPTER = 'chapters/{slug}' in 'Constants'")
 
-    # 4. tuples of source keys written anywhere else than as a whole *_KEYS constant
+    # 4. a function in 'Loaders used' reads data: a loader module, our transcriptions, or another read
+    readers = [n for n in body if isinstance(n, ast.FunctionDef) and section(n) == "Loaders used"]
+    sources = _loader_modules(imported) | {"published"} | {n.name for n in readers}
+    for node in readers:
+        used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} - {node.name}
+        if not used & sources:
+            out.append(
+                f"{where}, line {node.lineno}: {node.name} stands in 'Loaders used' but reads no loader module "
+                f"({', '.join(sorted(_loader_modules(imported)))}), no transcription (published) and no other read"
+            )
+
+    # 5. tuples of source keys written anywhere else than as a whole *_KEYS constant
     whole = {
         id(node.value)
         for node in body

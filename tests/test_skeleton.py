@@ -77,6 +77,11 @@ def _claim_in_tables(text: str) -> str:
     return text.replace(banner, f"{banner}\n\n\n{claim}\n")
 
 
+def _reader_reading_nothing(text: str) -> str:
+    banner = skeleton.banner("Loaders used")
+    return text.replace(banner, f"{banner}\n\n\ndef constant_share():\n    return 0.5\n\n")
+
+
 BROKEN = {  # departure -> (how to break a module text, words the message must contain)
     "sections out of order": (_swap_sections, "in order"),
     "a banner missing": (lambda t: t.replace(skeleton.banner("Tables") + "\n", ""), "in order"),
@@ -101,6 +106,7 @@ BROKEN = {  # departure -> (how to break a module text, words the message must c
     "a constant outside Constants": (_constant_in_claims, "constants go in 'Constants'"),
     "a function in Constants": (_function_in_constants, "only constants go there"),
     "a claim function outside Claims": (_claim_in_tables, "it goes in 'Claims'"),
+    "a function in Loaders used that reads nothing": (_reader_reading_nothing, "reads no loader module"),
     "a private constant": (lambda t: t.replace("KAZSTAT_KEYS", "_KAZSTAT_KEYS"), "UPPER_CASE"),
     "no Chapter line": (lambda t: t.replace("Chapter: ``chapters/", "Chapter: chapters/"), "Chapter:"),
     "the wrong chapter": (
