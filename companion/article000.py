@@ -1,4 +1,13 @@
-"""Article 000 (Fazylzhan 2022, UK and Kazakhstan): the computations behind its claims and tables."""
+"""Article 000 (Fazylzhan 2022, UK and Kazakhstan): the computations behind its claims and tables.
+
+Chapter: ``chapters/participation-uk-kz/``.
+
+Sources: the Bureau of National Statistics' SDG 17.8.1 file and its area codes
+(``kazstat_sdg_17_8_1``, ``kazstat_ref_area_en``, :mod:`companion.kazstat`), the ONS bulletin
+"Internet users, UK: 2020" and the UK's SDG 17.8.1 file (``ons_internet_users_2020``,
+``ons_sdg_17_8_1``, :mod:`companion.ons`), and our transcriptions under ``data/published/``
+(Tables 1 a) and 1 b), the e-voting milestones as the article states them).
+"""
 
 from __future__ import annotations
 
@@ -8,39 +17,13 @@ import numpy as np
 import pandas as pd
 
 from . import kazstat, ons, published, schemas
-from .ledger import OTHER, Recomputed, not_checkable, recomputes, recomputes_table
+from .ledger import OTHER, Recomputed, not_checkable_claims, recomputes, recomputes_table
 from .precision import rounded
+
+# ---- Constants -----------------------------------------------------------------------------------
 
 CHAPTER = "chapters/participation-uk-kz"
 TABLE1A_NOTEBOOK = f"{CHAPTER}/01_table1a_kz_regions.ipynb"
-
-
-@recomputes_table(
-    "article000_table1a_kz_regions",
-    sources=("kazstat_sdg_17_8_1", "kazstat_ref_area_en"),
-    notebook=TABLE1A_NOTEBOOK,
-    tolerance=0.05,
-    vintage="national SDG platform, October 2024",
-    note="printed to one decimal; tolerance is half of the last printed digit",
-)
-def table1a():
-    return kazstat.table1a()
-
-
-def kz_national_share(year: int) -> float:
-    shares = kazstat.internet_share()
-    return float(shares.query("area_code == @kazstat.NATIONAL and year == @year")["share"].item())
-
-
-@recomputes("000-kz-share-2020")
-def kz_share_2020() -> Recomputed:
-    return Recomputed(kz_national_share(2020), ("kazstat_sdg_17_8_1",), TABLE1A_NOTEBOOK)
-
-
-# --------------------------------------------------------------------------------------------------
-# Table 1 b) (UK regions) and the claims of the text.
-
-
 TABLE1B_NOTEBOOK = f"{CHAPTER}/02_table1b_uk_regions.ipynb"
 CLAIMS_NOTEBOOK = f"{CHAPTER}/03_text_claims.ipynb"
 SIDE_BY_SIDE_NOTEBOOK = f"{CHAPTER}/04_areas_side_by_side.ipynb"
@@ -48,43 +31,31 @@ LONG_RUN_NOTEBOOK = f"{CHAPTER}/05_long_run.ipynb"
 CONVERGENCE_NOTEBOOK = f"{CHAPTER}/06_convergence.ipynb"
 TIMELINE_NOTEBOOK = f"{CHAPTER}/07_evoting_timeline.ipynb"
 
-UK_WHOLE_COUNTRY = "The whole country"
+KAZSTAT_KEYS = ("kazstat_sdg_17_8_1",)
+TABLE1A_KEYS = ("kazstat_sdg_17_8_1", "kazstat_ref_area_en")
 ONS_KEYS = ("ons_internet_users_2020",)
 
-
-def table1b() -> pd.DataFrame:
-    """Article 000's Table 1 b) recomputed from ONS table 5B, with the SDG 17.8.1 CSV beside it.
-
-    The printed area names are the ONS region names; "The whole country" is the UK row.
-    Columns: row, area_printed, area_code, year, recomputed (table 5B), sdg (SDG 17.8.1 CSV).
-    """
-    printed = published.table("article000_table1b_uk_regions")
-    regions = ons.regional_share()
-    sdg = ons.sdg_internet_share().rename(columns={"share": "sdg"})
-    rows = printed[["row", "area_printed", "year"]].copy()
-    rows["area"] = rows["area_printed"].where(rows["area_printed"] != UK_WHOLE_COUNTRY, ons.UK)
-    rows = rows.merge(regions.rename(columns={"share": "recomputed"}), on=["area", "year"], how="left", validate="1:1")
-    rows = rows.merge(sdg, on=["area", "year"], how="left", validate="1:1")
-    return (
-        rows[["row", "area_printed", "area_code", "year", "recomputed", "sdg"]]
-        .sort_values(["row", "year"])
-        .reset_index(drop=True)
-    )
-
-
-@recomputes_table(
-    "article000_table1b_uk_regions",
-    sources=ONS_KEYS,
-    notebook=TABLE1B_NOTEBOOK,
-    tolerance=0.05,
-    vintage="ONS Internet users, UK: 2020 (6 April 2021)",
-    note="printed to one decimal; tolerance is half of the last printed digit; recomputed from "
-    "ONS table 5B (used in the last 3 months). The whole-country 2020 cell is printed 91.2 "
-    "where ONS publishes 92.1 (tables 1B and 5B, and the SDG 17.8.1 CSV): likely two digits "
-    "transposed; the article's own text gives 92 % (claim 000-uk-share-2020)",
+UK_WHOLE_COUNTRY = "The whole country"
+UK_16_44 = ("16-24", "25-34", "35-44")
+UK_RECENT_YEARS = (2017, 2020)
+# The article spells Karagandy as Karaganda; the comparison uses the names of Table 1 a).
+LEADERS_AS_PRINTED = "Almaty, Nur-Sultan; Karagandy, Pavlodar"
+NO_EVOTING_SOURCE = (
+    "no public dataset in data/sources.yaml records e-voting pilots or election-law dates; "
+    "the date is shown in the timeline as stated in the article"
 )
-def _table1b_ledger():
-    return table1b()
+NO_SOCIAL_SOURCE = (
+    "no public data on tweets, retweets or followers in data/sources.yaml (the counts come "
+    "from a study the article does not cite by number)"
+)
+
+
+# ---- Loaders used --------------------------------------------------------------------------------
+
+
+def kz_national_share(year: int) -> float:
+    shares = kazstat.internet_share()
+    return float(shares.query("area_code == @kazstat.NATIONAL and year == @year")["share"].item())
 
 
 def uk_adults(category: str, group: str, year: int) -> float:
@@ -93,7 +64,30 @@ def uk_adults(category: str, group: str, year: int) -> float:
     return float(table.query("category == @category and group == @group and year == @year")["value"].item())
 
 
-UK_16_44 = ("16-24", "25-34", "35-44")
+def kz_areas_wide() -> pd.DataFrame:
+    """Kazakhstan's areas (no national row): one row per area code, one column per year."""
+    shares = kazstat.internet_share()
+    shares = shares[shares["area_code"] != kazstat.NATIONAL]
+    return shares.pivot(index="area_code", columns="year", values="share")
+
+
+def evoting_milestones() -> pd.DataFrame:
+    """The e-voting milestones the article names (``data/published/article000_evoting_milestones.csv``)."""
+    frame = published.table("article000_evoting_milestones")
+    frame = schemas.check(frame, schemas.EVOTING_MILESTONES, "article000_evoting_milestones")
+    if not (frame["basis"] == "as stated in the article").all():
+        raise ValueError("every e-voting milestone must be marked 'as stated in the article'")
+    return frame.sort_values(["start_year", "start_month", "country", "event"], na_position="first").reset_index(
+        drop=True
+    )
+
+
+# ---- Claims --------------------------------------------------------------------------------------
+
+
+@recomputes("000-kz-share-2020")
+def kz_share_2020() -> Recomputed:
+    return Recomputed(kz_national_share(2020), KAZSTAT_KEYS, TABLE1A_NOTEBOOK)
 
 
 def uk_16_44_share(year: int = 2020) -> float:
@@ -164,14 +158,14 @@ def kz_increase() -> list[Recomputed]:
     return [
         Recomputed(
             change["points"],
-            ("kazstat_sdg_17_8_1",),
+            KAZSTAT_KEYS,
             CLAIMS_NOTEBOOK,
             "88.2 - 84.2 = 4.0 percentage points",
             reading="a rise of 4 percentage points",
         ),
         Recomputed(
             change["percent"],
-            ("kazstat_sdg_17_8_1",),
+            KAZSTAT_KEYS,
             CLAIMS_NOTEBOOK,
             "(88.2 - 84.2) / 84.2: a relative rise of about 5 %",
             reading="a relative rise of 4 % (per cent of the 2019 share)",
@@ -207,15 +201,12 @@ def kz_growing() -> Recomputed:
     span_text = "; ".join(f"{c} {r['min']}-{r['max']}" for c, r in spans.iterrows())
     return Recomputed(
         _growth_verdict(frame),
-        ("kazstat_sdg_17_8_1",) + ONS_KEYS,
+        KAZSTAT_KEYS + ONS_KEYS,
         CLAIMS_NOTEBOOK,
         f"year-on-year changes of the national share ({span_text}; the UK from ONS table 1B, "
         f"all adults, used in the last 3 months)",
         reading="a rise in every year of both series up to 2020, the latest year the article shows",
     )
-
-
-UK_RECENT_YEARS = (2017, 2020)
 
 
 @recomputes("000-uk-16-44-minor-changes")
@@ -293,14 +284,9 @@ def kz_leaders_by_kind(year: int = 2020, n: int = 2) -> str:
     return "; ".join(parts)
 
 
-# The article spells Karagandy as Karaganda; the comparison uses the names of Table 1 a).
-LEADERS_AS_PRINTED = "Almaty, Nur-Sultan; Karagandy, Pavlodar"
-
-
 @recomputes("000-kz-leaders-2020")
 def kz_leaders_2020() -> list[Recomputed]:
     ranking = kz_ranking(2020).set_index("area_printed")
-    keys = ("kazstat_sdg_17_8_1", "kazstat_ref_area_en")
     shares = "; ".join(
         f"{a} {ranking.loc[a, 'share']:.1f}"
         for a in ("Nur-Sultan city", "Almaty city", "Karagandy region", "Pavlodar region", "Turkestan region")
@@ -308,7 +294,7 @@ def kz_leaders_2020() -> list[Recomputed]:
     return [
         Recomputed(
             kz_leaders_by_kind(2020),
-            keys,
+            TABLE1A_KEYS,
             CLAIMS_NOTEBOOK,
             f"the text names two cities and two regions; 2020 shares: {shares}",
             reading="the two leading cities and the two leading regions (as the sentence is built)",
@@ -316,7 +302,7 @@ def kz_leaders_2020() -> list[Recomputed]:
         ),
         Recomputed(
             kz_leaders(2020),
-            keys,
+            TABLE1A_KEYS,
             CLAIMS_NOTEBOOK,
             f"all areas ranked together, Turkestan region ({ranking.loc['Turkestan region', 'share']:.1f}, "
             f"rank {ranking.loc['Turkestan region', 'rank']}) passes Almaty city "
@@ -328,101 +314,90 @@ def kz_leaders_2020() -> list[Recomputed]:
     ]
 
 
-NO_EVOTING_SOURCE = (
-    "no public dataset in data/sources.yaml records e-voting pilots or election-law dates; "
-    "the date is shown in the timeline as stated in the article"
+not_checkable_claims(
+    (
+        "000-evoting-uk-first-pilots",
+        "000-evoting-uk-remote",
+        "000-evoting-uk-last-pilots",
+        "000-evoting-uk-optical-scan",
+        "000-evoting-kz-law",
+        "000-evoting-kz-sailau",
+    ),
+    NO_EVOTING_SOURCE,
+    TIMELINE_NOTEBOOK,
 )
-NO_SOCIAL_SOURCE = (
-    "no public data on tweets, retweets or followers in data/sources.yaml (the counts come "
-    "from a study the article does not cite by number)"
-)
-
-
-def _register_not_checkable(claim_id: str, reason: str, notebook: str) -> None:
-    recomputes(claim_id)(lambda: not_checkable(reason, notebook))
-
-
-for _claim in (
-    "000-evoting-uk-first-pilots",
-    "000-evoting-uk-remote",
-    "000-evoting-uk-last-pilots",
-    "000-evoting-uk-optical-scan",
-    "000-evoting-kz-law",
-    "000-evoting-kz-sailau",
-):
-    _register_not_checkable(_claim, NO_EVOTING_SOURCE, TIMELINE_NOTEBOOK)
-_register_not_checkable(
-    "000-covid-eparticipation-2020",
+not_checkable_claims(
+    ("000-covid-eparticipation-2020",),
     "the article names no measure of electronic participation and cites no source for the "
     "rise; no data file among our sources measures it year by year",
     CLAIMS_NOTEBOOK,
 )
-_register_not_checkable(
-    "000-evoting-id-voters",
+not_checkable_claims(
+    ("000-evoting-id-voters",),
     "a hypothetical requirement quoted from the literature, not a statistic; no source to recompute it from",
     CLAIMS_NOTEBOOK,
 )
-for _claim in (
-    "000-social-izzard-retweets",
-    "000-social-robertsonsteff-tweets",
-    "000-social-robertsonsteff-retweets",
-    "000-social-robertsonsteff-followers",
-    "000-social-izzard-followers",
-):
-    _register_not_checkable(_claim, NO_SOCIAL_SOURCE, CLAIMS_NOTEBOOK)
+not_checkable_claims(
+    (
+        "000-social-izzard-retweets",
+        "000-social-robertsonsteff-tweets",
+        "000-social-robertsonsteff-retweets",
+        "000-social-robertsonsteff-followers",
+        "000-social-izzard-followers",
+    ),
+    NO_SOCIAL_SOURCE,
+    CLAIMS_NOTEBOOK,
+)
 
 
-def evoting_milestones() -> pd.DataFrame:
-    """The e-voting milestones the article names (``data/published/article000_evoting_milestones.csv``)."""
-    frame = published.table("article000_evoting_milestones")
-    frame = schemas.check(frame, schemas.EVOTING_MILESTONES, "article000_evoting_milestones")
-    if not (frame["basis"] == "as stated in the article").all():
-        raise ValueError("every e-voting milestone must be marked 'as stated in the article'")
-    return frame.sort_values(["start_year", "start_month", "country", "event"], na_position="first").reset_index(
-        drop=True
-    )
+# ---- Tables --------------------------------------------------------------------------------------
 
 
-# --------------------------------------------------------------------------------------------------
-# The long run and convergence.
+@recomputes_table(
+    "article000_table1a_kz_regions",
+    sources=TABLE1A_KEYS,
+    notebook=TABLE1A_NOTEBOOK,
+    tolerance=0.05,
+    vintage="national SDG platform, October 2024",
+    note="printed to one decimal; tolerance is half of the last printed digit",
+)
+def table1a():
+    return kazstat.table1a()
 
 
-def long_run() -> pd.DataFrame:
-    """Both countries' national and regional shares: Kazakhstan 2011-2023, UK 2013-2020 (SDG files).
+def table1b() -> pd.DataFrame:
+    """Article 000's Table 1 b) recomputed from ONS table 5B, with the SDG 17.8.1 CSV beside it.
 
-    Columns: country, level ("national" or "area"), area, year, share.
+    The printed area names are the ONS region names; "The whole country" is the UK row.
+    Columns: row, area_printed, area_code, year, recomputed (table 5B), sdg (SDG 17.8.1 CSV).
     """
-    kz = kazstat.internet_share()
-    kz = pd.DataFrame(
-        {
-            "country": "Kazakhstan",
-            "level": np.where(kz["area_code"] == kazstat.NATIONAL, "national", "area"),
-            "area": kz["area"],
-            "year": kz["year"],
-            "share": kz["share"],
-        }
-    )
-    uk = ons.sdg_internet_share()
-    uk = uk[uk["year"] >= 2013]
-    uk = pd.DataFrame(
-        {
-            "country": "United Kingdom",
-            "level": np.where(uk["area"] == ons.UK, "national", "area"),
-            "area": uk["area"].replace({ons.UK: "United Kingdom (whole country)"}),
-            "year": uk["year"],
-            "share": uk["share"],
-        }
-    )
+    printed = published.table("article000_table1b_uk_regions")
+    regions = ons.regional_share()
+    sdg = ons.sdg_internet_share().rename(columns={"share": "sdg"})
+    rows = printed[["row", "area_printed", "year"]].copy()
+    rows["area"] = rows["area_printed"].where(rows["area_printed"] != UK_WHOLE_COUNTRY, ons.UK)
+    rows = rows.merge(regions.rename(columns={"share": "recomputed"}), on=["area", "year"], how="left", validate="1:1")
+    rows = rows.merge(sdg, on=["area", "year"], how="left", validate="1:1")
     return (
-        pd.concat([kz, uk], ignore_index=True).sort_values(["country", "level", "area", "year"]).reset_index(drop=True)
+        rows[["row", "area_printed", "area_code", "year", "recomputed", "sdg"]]
+        .sort_values(["row", "year"])
+        .reset_index(drop=True)
     )
 
 
-def kz_areas_wide() -> pd.DataFrame:
-    """Kazakhstan's areas (no national row): one row per area code, one column per year."""
-    shares = kazstat.internet_share()
-    shares = shares[shares["area_code"] != kazstat.NATIONAL]
-    return shares.pivot(index="area_code", columns="year", values="share")
+@recomputes_table(
+    "article000_table1b_uk_regions",
+    sources=ONS_KEYS,
+    notebook=TABLE1B_NOTEBOOK,
+    tolerance=0.05,
+    vintage="ONS Internet users, UK: 2020 (6 April 2021)",
+    note="printed to one decimal; tolerance is half of the last printed digit; recomputed from "
+    "ONS table 5B (used in the last 3 months). The whole-country 2020 cell is printed 91.2 "
+    "where ONS publishes 92.1 (tables 1B and 5B, and the SDG 17.8.1 CSV): likely two digits "
+    "transposed; the article's own text gives 92 % (claim 000-uk-share-2020)",
+)
+def _table1b_ledger():
+    return table1b()
 
 
 @dataclass(frozen=True)
@@ -508,3 +483,37 @@ def sigma_convergence() -> pd.DataFrame:
     )
     out["cv"] = 100 * out["sd"] / out["mean"]
     return rounded(out.sort_values(["country", "year"]).reset_index(drop=True))
+
+
+# ---- Figures data --------------------------------------------------------------------------------
+
+
+def long_run() -> pd.DataFrame:
+    """Both countries' national and regional shares: Kazakhstan 2011-2023, UK 2013-2020 (SDG files).
+
+    Columns: country, level ("national" or "area"), area, year, share.
+    """
+    kz = kazstat.internet_share()
+    kz = pd.DataFrame(
+        {
+            "country": "Kazakhstan",
+            "level": np.where(kz["area_code"] == kazstat.NATIONAL, "national", "area"),
+            "area": kz["area"],
+            "year": kz["year"],
+            "share": kz["share"],
+        }
+    )
+    uk = ons.sdg_internet_share()
+    uk = uk[uk["year"] >= 2013]
+    uk = pd.DataFrame(
+        {
+            "country": "United Kingdom",
+            "level": np.where(uk["area"] == ons.UK, "national", "area"),
+            "area": uk["area"].replace({ons.UK: "United Kingdom (whole country)"}),
+            "year": uk["year"],
+            "share": uk["share"],
+        }
+    )
+    return (
+        pd.concat([kz, uk], ignore_index=True).sort_values(["country", "level", "area", "year"]).reset_index(drop=True)
+    )

@@ -1,8 +1,11 @@
 """Article 002 (Aitymbetov & Nyshanbaev, digitalization and democratic institutions): the computations
 behind its claims (registered with the ledger) and the analyses of its chapter.
 
+Chapter: ``chapters/institutions-egov/``.
+
 Sources: UN E-Government Survey files (``egov_<year>``, :mod:`companion.egov`), Freedom House
-workbooks (``freedomhouse_ratings_1973_2024``, ``freedomhouse_scores_2003_2024``, :mod:`companion.freedomhouse`) and our
+workbooks (``freedomhouse_ratings_1973_2024``, ``freedomhouse_scores_2003_2024``, :mod:`companion.freedomhouse`),
+Transparency International's Corruption Perceptions Index 2020 (``ti_cpi_2020``, :mod:`companion.ti`) and our
 transcriptions under ``data/published/`` (Hilbert & López 2011; the e-government stages as the
 article states them).
 """
@@ -13,31 +16,50 @@ import numpy as np
 import pandas as pd
 
 from . import egov, freedomhouse, ledger, published, ti
-from .ledger import OTHER, Recomputed, not_checkable, recomputes
+from .ledger import OTHER, Recomputed, not_checkable, not_checkable_claims, recomputes
 from .precision import rounded
 
-
-def claims_table(claim_ids=None) -> pd.DataFrame:
-    """This article's text claims (or the ones named), published beside recomputed with the verdict:
-    the ledger's own rows, computed only for the claims asked for."""
-    return ledger.text_claims(claim_ids, prefix="002-").sort_values("claim_id").reset_index(drop=True)
-
+# ---- Constants -----------------------------------------------------------------------------------
 
 CHAPTER = "chapters/institutions-egov"
-NB_RANKS = f"{CHAPTER}/01_egdi_ranks.ipynb"
-NB_TIMELINE = f"{CHAPTER}/02_egdi_timeline.ipynb"
-NB_FREEDOM = f"{CHAPTER}/03_freedom_house_kz.ipynb"
-NB_OLS = f"{CHAPTER}/04_egdi_vs_freedom.ipynb"
-NB_DIGITAL = f"{CHAPTER}/05_digital_share.ipynb"
-NB_MODEL = f"{CHAPTER}/06_model_figure1.ipynb"
+RANKS_NOTEBOOK = f"{CHAPTER}/01_egdi_ranks.ipynb"
+TIMELINE_NOTEBOOK = f"{CHAPTER}/02_egdi_timeline.ipynb"
+FREEDOM_NOTEBOOK = f"{CHAPTER}/03_freedom_house_kz.ipynb"
+OLS_NOTEBOOK = f"{CHAPTER}/04_egdi_vs_freedom.ipynb"
+DIGITAL_NOTEBOOK = f"{CHAPTER}/05_digital_share.ipynb"
+MODEL_NOTEBOOK = f"{CHAPTER}/06_model_figure1.ipynb"
 
+EGOV_2005_KEYS = ("egov_2005",)
+EGOV_2020_KEYS = ("egov_2020",)
 FH_KEYS = ("freedomhouse_ratings_1973_2024",)
 FH_SCORE_KEYS = ("freedomhouse_scores_2003_2024",)
+
 KZ_FH = "Kazakhstan"
 UK_FH = "United Kingdom"
 
+ASIAN_READINGS = {
+    "UN M49 Asia (with Cyprus)": ledger.CITED,
+    "UN M49 Asia without Cyprus": ledger.CITED,
+    "Asia and Oceania (with Cyprus)": OTHER,
+    "Asia and Oceania without Cyprus": OTHER,
+}
+CLOSED = "'closed, authoritarian' read as Freedom House's lowest status, Not Free (FH uses no such words)"
+NO_STAGE_SOURCE = (
+    "dates of policy stages stated by the article (from a 2006 presidential address and government "
+    "documents); no public data file among our sources records them"
+)
+DIGITAL_KZ_LAW = (
+    "the programme was approved by government resolution No. 827 of 12 December 2017 (adilet.zan.kz, "
+    "P1700000827), which article 002 itself cites as [15]; it ran from 2018 to 2022. Legal texts are not "
+    "among our data sources"
+)
+NO_EVENT_SOURCE = (
+    "a date of an event or a period named in passing; the article cites no source for it that we "
+    "hold, and no data file among our sources records it"
+)
 
-# --- UN E-Government Survey ranks -------------------------------------------------------------------
+
+# ---- Loaders used --------------------------------------------------------------------------------
 
 
 def kz_rank(year: int) -> int:
@@ -50,14 +72,41 @@ def unranked(year: int) -> list[str]:
     return sorted(frame.loc[frame["rank"].isna(), "country"])
 
 
+def kz_freedom() -> pd.DataFrame:
+    """Kazakhstan in Freedom in the World, editions 2003-2024 (edition N reviews year N-1)."""
+    return freedomhouse.country_history(KZ_FH, 2003, 2024)
+
+
+def kz_status(edition: int) -> str:
+    frame = kz_freedom()
+    return str(frame.loc[frame["edition"] == edition, "status_name"].item())
+
+
+def hilbert_lopez() -> pd.DataFrame:
+    return published.table("article002_hilbert_lopez_2011")
+
+
+def stages() -> pd.DataFrame:
+    return published.table("article002_egov_stages")
+
+
+# ---- Claims --------------------------------------------------------------------------------------
+
+
+def claims_table(claim_ids=None) -> pd.DataFrame:
+    """This article's text claims (or the ones named), published beside recomputed with the verdict:
+    the ledger's own rows, computed only for the claims asked for."""
+    return ledger.text_claims(claim_ids, prefix="002-").sort_values("claim_id").reset_index(drop=True)
+
+
 @recomputes("002-egdi-rank-kz-2005")
 def rank_2005() -> Recomputed:
-    return Recomputed(kz_rank(2005), ("egov_2005",), NB_RANKS)
+    return Recomputed(kz_rank(2005), EGOV_2005_KEYS, RANKS_NOTEBOOK)
 
 
 @recomputes("002-egdi-rank-kz-2020")
 def rank_2020() -> Recomputed:
-    return Recomputed(kz_rank(2020), ("egov_2020",), NB_RANKS)
+    return Recomputed(kz_rank(2020), EGOV_2020_KEYS, RANKS_NOTEBOOK)
 
 
 @recomputes("002-egdi-countries-ranked-2005")
@@ -67,8 +116,8 @@ def ranked_2005() -> list[Recomputed]:
     return [
         Recomputed(
             egov.ranked_count(2005),
-            ("egov_2005",),
-            NB_RANKS,
+            EGOV_2005_KEYS,
+            RANKS_NOTEBOOK,
             f"the 2005 file lists {listed} countries (today's UN members) but ranks only those with a "
             f"rank; {missing} carry none (not UN members in 2005), so the edition ranked fewer than 193",
             vintage="UN E-Government Survey 2005",
@@ -76,8 +125,8 @@ def ranked_2005() -> list[Recomputed]:
         ),
         Recomputed(
             listed,
-            ("egov_2005",),
-            NB_RANKS,
+            EGOV_2005_KEYS,
+            RANKS_NOTEBOOK,
             "the file's rows, ranked or not",
             vintage="UN E-Government Survey 2005",
             reading="countries listed in the file",
@@ -88,34 +137,7 @@ def ranked_2005() -> list[Recomputed]:
 
 @recomputes("002-egdi-countries-ranked-2020")
 def ranked_2020() -> Recomputed:
-    return Recomputed(egov.ranked_count(2020), ("egov_2020",), NB_RANKS)
-
-
-def regional_ranks_kz(year: int = 2020) -> pd.DataFrame:
-    """Kazakhstan's regional EGDI rank under each grouping of :data:`egov.GROUPINGS`."""
-    rows = []
-    for grouping in egov.GROUPINGS:
-        ranking = egov.regional_ranking(year, grouping)
-        kz = ranking[ranking["country"] == egov.KAZAKHSTAN].iloc[0]
-        ahead = ranking.loc[ranking["regional_rank"] < kz["regional_rank"], "country"].tolist()
-        rows.append(
-            {
-                "grouping": grouping,
-                "countries": len(ranking),
-                "kz_rank": int(kz["regional_rank"]),
-                "ranked_ahead_of_kz": ", ".join(ahead),
-                "used_for_verdict": grouping in (egov.VERDICT_GROUPING, "UN M49 Central Asia"),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-ASIAN_READINGS = {
-    "UN M49 Asia (with Cyprus)": ledger.CITED,
-    "UN M49 Asia without Cyprus": ledger.CITED,
-    "Asia and Oceania (with Cyprus)": OTHER,
-    "Asia and Oceania without Cyprus": OTHER,
-}
+    return Recomputed(egov.ranked_count(2020), EGOV_2020_KEYS, RANKS_NOTEBOOK)
 
 
 @recomputes("002-egdi-asia-rank-kz-2020")
@@ -129,8 +151,8 @@ def asia_rank_2020() -> list[Recomputed]:
         out.append(
             Recomputed(
                 int(row["kz_rank"]),
-                ("egov_2020",),
-                NB_RANKS,
+                EGOV_2020_KEYS,
+                RANKS_NOTEBOOK,
                 f"{row['countries']} countries; ahead of Kazakhstan: {row['ranked_ahead_of_kz']}",
                 vintage="UN E-Government Survey 2020",
                 reading=f"'Asian countries' read as {grouping} (data/mappings/egov_un_m49_asia_oceania.csv)",
@@ -144,26 +166,10 @@ def asia_rank_2020() -> list[Recomputed]:
 def central_asia_rank_2020() -> Recomputed:
     return Recomputed(
         egov.regional_rank_of(egov.KAZAKHSTAN, 2020, "UN M49 Central Asia"),
-        ("egov_2020",),
-        NB_RANKS,
+        EGOV_2020_KEYS,
+        RANKS_NOTEBOOK,
         "UN M49 Central Asia: Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan, Uzbekistan",
     )
-
-
-# --- Freedom House -----------------------------------------------------------------------------------
-
-
-def kz_freedom() -> pd.DataFrame:
-    """Kazakhstan in Freedom in the World, editions 2003-2024 (edition N reviews year N-1)."""
-    return freedomhouse.country_history(KZ_FH, 2003, 2024)
-
-
-def kz_status(edition: int) -> str:
-    frame = kz_freedom()
-    return str(frame.loc[frame["edition"] == edition, "status_name"].item())
-
-
-CLOSED = "'closed, authoritarian' read as Freedom House's lowest status, Not Free (FH uses no such words)"
 
 
 def _status(edition: int, also: str = "", note: str = "", **kwargs) -> Recomputed:
@@ -172,7 +178,7 @@ def _status(edition: int, also: str = "", note: str = "", **kwargs) -> Recompute
     return Recomputed(
         kz_status(edition),
         FH_KEYS,
-        NB_FREEDOM,
+        FREEDOM_NOTEBOOK,
         note or f"edition {edition} = year under review {edition - 1}",
         vintage=f"FIW edition {edition} (year {edition - 1})",
         reading=CLOSED + also,
@@ -218,7 +224,7 @@ def fh_rank_94() -> list[Recomputed]:
             f"Freedom House publishes no rank. A rank by the 0-100 total of the 2021 edition (year 2020) would put "
             f"Kazakhstan (total {r['total']:.0f}) at {r['rank_most_free_first']} of {r['countries']} countries "
             f"counting from the most free, or {r['rank_least_free_first']} counting from the least free; neither is 94",
-            NB_FREEDOM,
+            FREEDOM_NOTEBOOK,
             sources=FH_SCORE_KEYS,
             vintage="FIW edition 2021 (year 2020)",
             reading="a rank in Freedom House's 2021 edition, as the sentence attributes it",
@@ -226,7 +232,7 @@ def fh_rank_94() -> list[Recomputed]:
         Recomputed(
             int(cpi.loc[2020, "rank"]),
             (ti.KEY,),
-            NB_FREEDOM,
+            FREEDOM_NOTEBOOK,
             f"Transparency International's Corruption Perceptions Index 2020: Kazakhstan scores "
             f"{cpi.loc[2020, 'score']:.0f} and ranks {cpi.loc[2020, 'rank']} of {cpi.loc[2020, 'countries']} "
             f"countries, up from {cpi.loc[2019, 'rank']} in 2019 ('rose to'); the article's conclusion mentions "
@@ -238,13 +244,6 @@ def fh_rank_94() -> list[Recomputed]:
     ]
 
 
-# --- Share of information in digital form --------------------------------------------------------------
-
-
-def hilbert_lopez() -> pd.DataFrame:
-    return published.table("article002_hilbert_lopez_2011")
-
-
 @recomputes("002-digital-share-1980")
 def digital_1980() -> Recomputed:
     hl = hilbert_lopez().set_index("year")["digital_share_pct"]
@@ -252,7 +251,7 @@ def digital_1980() -> Recomputed:
         f"Hilbert & López (2011) start in 1986, when about {hl[1986]:.0f} % of stored information was digital; "
         f"no estimate exists for 1980. The article cites the World Bank's Digital Development Toolkit, not a "
         f"data file",
-        NB_DIGITAL,
+        DIGITAL_NOTEBOOK,
     )
 
 
@@ -263,93 +262,66 @@ def digital_2012() -> Recomputed:
         f"Hilbert & López (2011) end in 2007 at {hl[2007]:.0f} % of storage digital; no estimate for 2012. "
         f"99 % (99.9 %) is their 2007 share of telecommunication capacity in digital form, a possible source "
         f"of the figure",
-        NB_DIGITAL,
+        DIGITAL_NOTEBOOK,
     )
 
 
-# --- E-government stages and dates (as the article states them) ----------------------------------------
-
-_NO_SOURCE = (
-    "dates of policy stages stated by the article (from a 2006 presidential address and government "
-    "documents); no public data file among our sources records them"
+not_checkable_claims(
+    (
+        "002-egov-stage-1",
+        "002-egov-stage-2",
+        "002-egov-stage-3",
+        "002-egov-stage-4",
+        "002-egov-idea-2004",
+        "002-egov-first-central-asia-2006",
+        "002-egov-no-projects-before-2006",
+        "002-egov-address-2006",
+        "002-egov-infrastructure-programme-2001",
+    ),
+    NO_STAGE_SOURCE,
+    TIMELINE_NOTEBOOK,
+)
+not_checkable_claims(
+    ("002-egov-portal-launch",),
+    "the launch date of www.e.gov.kz is in no data file among our sources (a web archive "
+    "or an official announcement would be needed)",
+    TIMELINE_NOTEBOOK,
+)
+not_checkable_claims(("002-digital-kz-adopted", "002-digital-kz-period"), DIGITAL_KZ_LAW, TIMELINE_NOTEBOOK)
+not_checkable_claims(
+    (
+        "002-event-us-election-2016",
+        "002-event-brexit-2016",
+        "002-event-bots-dispute-2018",
+        "002-event-internet-1970s",
+        "002-event-microchips-70s-80s",
+        "002-event-admin-1950s",
+    ),
+    NO_EVENT_SOURCE,
+    TIMELINE_NOTEBOOK,
 )
 
 
-@recomputes("002-egov-stage-1")
-def stage_1() -> Recomputed:
-    return not_checkable(_NO_SOURCE, NB_TIMELINE)
+# ---- Tables --------------------------------------------------------------------------------------
 
 
-@recomputes("002-egov-stage-2")
-def stage_2() -> Recomputed:
-    return not_checkable(_NO_SOURCE, NB_TIMELINE)
-
-
-@recomputes("002-egov-stage-3")
-def stage_3() -> Recomputed:
-    return not_checkable(_NO_SOURCE, NB_TIMELINE)
-
-
-@recomputes("002-egov-stage-4")
-def stage_4() -> Recomputed:
-    return not_checkable(_NO_SOURCE, NB_TIMELINE)
-
-
-@recomputes("002-egov-portal-launch")
-def portal_launch() -> Recomputed:
-    return not_checkable(
-        "the launch date of www.e.gov.kz is in no data file among our sources (a web archive "
-        "or an official announcement would be needed)",
-        NB_TIMELINE,
-    )
-
-
-DIGITAL_KZ_LAW = (
-    "the programme was approved by government resolution No. 827 of 12 December 2017 (adilet.zan.kz, "
-    "P1700000827), which article 002 itself cites as [15]; it ran from 2018 to 2022. Legal texts are not "
-    "among our data sources"
-)
-
-
-@recomputes("002-digital-kz-adopted")
-def digital_kz_adopted() -> Recomputed:
-    return not_checkable(DIGITAL_KZ_LAW, NB_TIMELINE)
-
-
-@recomputes("002-digital-kz-period")
-def digital_kz_period() -> Recomputed:
-    return not_checkable(DIGITAL_KZ_LAW, NB_TIMELINE)
-
-
-_NO_EVENT_SOURCE = (
-    "a date of an event or a period named in passing; the article cites no source for it that we "
-    "hold, and no data file among our sources records it"
-)
-
-for _claim in (
-    "002-event-us-election-2016",
-    "002-event-brexit-2016",
-    "002-event-bots-dispute-2018",
-    "002-event-internet-1970s",
-    "002-event-microchips-70s-80s",
-    "002-event-admin-1950s",
-):
-    recomputes(_claim)(lambda: not_checkable(_NO_EVENT_SOURCE, NB_TIMELINE))
-for _claim in (
-    "002-egov-idea-2004",
-    "002-egov-first-central-asia-2006",
-    "002-egov-no-projects-before-2006",
-    "002-egov-address-2006",
-    "002-egov-infrastructure-programme-2001",
-):
-    recomputes(_claim)(lambda: not_checkable(_NO_SOURCE, NB_TIMELINE))
-
-
-def stages() -> pd.DataFrame:
-    return published.table("article002_egov_stages")
-
-
-# --- E-government against freedom across countries -------------------------------------------------------
+def regional_ranks_kz(year: int = 2020) -> pd.DataFrame:
+    """Kazakhstan's regional EGDI rank under each grouping of :data:`egov.GROUPINGS`."""
+    rows = []
+    for grouping in egov.GROUPINGS:
+        ranking = egov.regional_ranking(year, grouping)
+        kz = ranking[ranking["country"] == egov.KAZAKHSTAN].iloc[0]
+        ahead = ranking.loc[ranking["regional_rank"] < kz["regional_rank"], "country"].tolist()
+        rows.append(
+            {
+                "grouping": grouping,
+                "countries": len(ranking),
+                "kz_rank": int(kz["regional_rank"]),
+                "ranked_ahead_of_kz": ", ".join(ahead),
+                "used_for_verdict": grouping in (egov.VERDICT_GROUPING, "UN M49 Central Asia"),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def egdi_with_freedom(year: int, scored_only: bool = False) -> pd.DataFrame:
@@ -396,6 +368,32 @@ def fit(year: int, cov_type: str = "HC3", scored_only: bool = False):
     data = egdi_with_freedom(year, scored_only)
     X = add_constant(data["fh_total"].astype(float))
     return OLS(data["egdi"].astype(float), X).fit(cov_type=cov_type), data
+
+
+def slopes_by_year(years=egov.EDITIONS, scored_only: bool = False) -> pd.DataFrame:
+    """The same regression for every survey year whose covering FH edition has totals (2003-2022);
+    ``scored_only``: without the countries whose EGDI is 0.
+    Columns: survey_year, fh_edition, n, slope_per_10, se_per_10, ci_low_per_10, ci_high_per_10, r2."""
+    rows = []
+    for year in years:
+        result, data = fit(year, scored_only=scored_only)
+        low, high = result.conf_int().loc["fh_total"]
+        rows.append(
+            {
+                "survey_year": year,
+                "fh_edition": year + 1,
+                "n": int(result.nobs),
+                "slope_per_10": 10 * float(result.params["fh_total"]),
+                "se_per_10": 10 * float(result.bse["fh_total"]),
+                "ci_low_per_10": 10 * float(low),
+                "ci_high_per_10": 10 * float(high),
+                "r2": float(result.rsquared),
+            }
+        )
+    return rounded(pd.DataFrame(rows))
+
+
+# ---- Figures data --------------------------------------------------------------------------------
 
 
 def bands(year: int, grid_points: int = 101, alpha: float = 0.05) -> pd.DataFrame:
@@ -445,26 +443,3 @@ def country_position(year: int, country: str = egov.KAZAKHSTAN, alpha: float = 0
             "n": int(result.nobs),
         }
     )
-
-
-def slopes_by_year(years=egov.EDITIONS, scored_only: bool = False) -> pd.DataFrame:
-    """The same regression for every survey year whose covering FH edition has totals (2003-2022);
-    ``scored_only``: without the countries whose EGDI is 0.
-    Columns: survey_year, fh_edition, n, slope_per_10, se_per_10, ci_low_per_10, ci_high_per_10, r2."""
-    rows = []
-    for year in years:
-        result, data = fit(year, scored_only=scored_only)
-        low, high = result.conf_int().loc["fh_total"]
-        rows.append(
-            {
-                "survey_year": year,
-                "fh_edition": year + 1,
-                "n": int(result.nobs),
-                "slope_per_10": 10 * float(result.params["fh_total"]),
-                "se_per_10": 10 * float(result.bse["fh_total"]),
-                "ci_low_per_10": 10 * float(low),
-                "ci_high_per_10": 10 * float(high),
-                "r2": float(result.rsquared),
-            }
-        )
-    return rounded(pd.DataFrame(rows))

@@ -1,9 +1,18 @@
 """Article 004 (electronic public involvement, Kazakhstan): the computations behind its claims.
 
+Chapter: ``chapters/electronic-involvement/``.
+
 Every claim of the article is registered with the ledger here; the chapter's notebooks call the same
 functions. Vintages are never mixed: World Bank 2024 shares (``worldbank.internet_share``) are paired
 with one population vintage at a time, and the 2021 OWID vintage is kept as a separate column.
 The diffusion model (fractional logit) lives here too, as plain functions.
+
+Sources: the Bureau of National Statistics' SDG 17.8.1 file (``kazstat_sdg_17_8_1``,
+:mod:`companion.kazstat`); the World Bank's Internet shares (ITU's estimates) and populations
+(``worldbank_internet_share``, ``worldbank_population_<vintage>``, ``worldbank_population_share_0014``,
+:mod:`companion.worldbank`); Our World in Data's 2021 shares and counts (``owid_internet_share_2021``,
+``owid_internet_users_2021``, :mod:`companion.owid`); ITU's Key ICT indicators, 2017 and 2019 editions
+(``itu_key_ict_2017``, ``itu_key_ict_2019``, :mod:`companion.itu`).
 """
 
 from __future__ import annotations
@@ -14,15 +23,23 @@ import numpy as np
 import pandas as pd
 
 from . import itu, kazstat, ledger, owid, precision, worldbank
-from .ledger import LIKELY, OTHER, Recomputed, not_checkable
+from .ledger import LIKELY, OTHER, Recomputed, not_checkable_claims, recomputes
 from .precision import rounded
+
+# ---- Constants -----------------------------------------------------------------------------------
 
 CHAPTER = "chapters/electronic-involvement"
 FIGURE1_NOTEBOOK = f"{CHAPTER}/01_figure1_kz_share.ipynb"
 REGIONS_NOTEBOOK = f"{CHAPTER}/02_world_regions_2017.ipynb"
 EARLY_NOTEBOOK = f"{CHAPTER}/03_early_users.ipynb"
-OTHER_NOTEBOOK = f"{CHAPTER}/04_leak_and_facebook.ipynb"
+LEAK_NOTEBOOK = f"{CHAPTER}/04_leak_and_facebook.ipynb"
 MODEL_NOTEBOOK = f"{CHAPTER}/05_diffusion_model.ipynb"
+
+KAZSTAT_KEYS = ("kazstat_sdg_17_8_1",)
+WB_SHARE_KEYS = ("worldbank_internet_share",)
+OWID_USERS_KEYS = ("owid_internet_users_2021",)
+VINTAGE_KEYS = {"wb2024": "worldbank_internet_share", "owid2021": "owid_internet_share_2021"}
+ITU_KEYS = {"itu_key_ict_2017": LIKELY, "itu_key_ict_2019": OTHER}
 
 KZ, UK, WORLD = "KAZ", "GBR", "WLD"
 
@@ -30,40 +47,9 @@ KZ, UK, WORLD = "KAZ", "GBR", "WLD"
 # was written in late 2019 or 2020: it could have seen the national series up to 2018 (2019 at most).
 LAST_YEAR_SEEN = 2018
 
-recomputes = ledger.recomputes
-
-
-def claim_rows(prefix: str = "004-") -> pd.DataFrame:
-    """This article's ledger rows whose id starts with ``prefix``, computed only for those claims."""
-    return ledger.text_claims(prefix=prefix).sort_values("claim_id").reset_index(drop=True)
-
-
-# ---------------------------------------------------------------------------------------------
 # Figure 1: share of Internet users in Kazakhstan (national SDG 17.8.1 beside ITU / World Bank)
-
 NATIONAL_SERIES = "Bureau of National Statistics (SDG 17.8.1)"
 ITU_SERIES = "ITU via World Bank (IT.NET.USER.ZS, 2024)"
-
-
-def figure1_series(first: int = 2011, last: int = 2023) -> pd.DataFrame:
-    """Kazakhstan's share of Internet users, both series, one row per (series, year).
-
-    Columns: series, year, share, could_have_seen (year <= LAST_YEAR_SEEN).
-    """
-    national = kazstat.internet_share().query("area_code == @kazstat.NATIONAL")[["year", "share"]]
-    national = national.assign(series=NATIONAL_SERIES)
-    itu = worldbank.internet_share().query("country_code == @KZ")[["year", "share"]].assign(series=ITU_SERIES)
-    frame = pd.concat([national, itu], ignore_index=True)
-    frame = frame[frame["year"].between(first, last)].copy()
-    frame["could_have_seen"] = frame["year"] <= LAST_YEAR_SEEN
-    return frame[["series", "year", "share", "could_have_seen"]].sort_values(["series", "year"]).reset_index(drop=True)
-
-
-def _share(series: str, year: int) -> float:
-    frame = figure1_series()
-    return float(frame.query("series == @series and year == @year")["share"].item())
-
-
 FIG1_CAUSES = (
     "the national value for 2018 is 81.3 and ITU's 78.9; 83.4 appears in neither series. "
     "Likely causes: another age group (the national survey's age band is not stated; ITU "
@@ -72,33 +58,7 @@ FIG1_CAUSES = (
     "2011-2020 are unchanged since 2021, earlier releases are not in our files)"
 )
 
-
-@recomputes("004-fig1-kz-2018")
-def fig1_2018() -> list[Recomputed]:
-    return [
-        Recomputed(
-            _share(NATIONAL_SERIES, 2018),
-            ("kazstat_sdg_17_8_1",),
-            FIGURE1_NOTEBOOK,
-            FIG1_CAUSES,
-            vintage="national SDG platform, October 2024 (values unchanged since 2021)",
-            reading="the Committee on Statistics' share, as the article names it",
-        ),
-        Recomputed(
-            _share(ITU_SERIES, 2018),
-            ("worldbank_internet_share",),
-            FIGURE1_NOTEBOOK,
-            "ITU's estimate for the whole population",
-            vintage=worldbank.INTERNET_VINTAGE,
-            reading="ITU's share of individuals using the Internet",
-            role=OTHER,
-        ),
-    ]
-
-
-# ---------------------------------------------------------------------------------------------
 # World, Europe and Africa in 2017, in two vintages
-
 REGION_CLAIMS = {
     # claim: (published value, tolerance, the aggregate registered in the ledger, candidate aggregates)
     "world": (48.0, 0.5, "World", ("World",)),
@@ -128,7 +88,35 @@ REGION_CLAIMS = {
     ),
 }
 VINTAGES = {"wb2024": worldbank.INTERNET_VINTAGE, "owid2021": owid.VINTAGE}
-VINTAGE_KEYS = {"wb2024": "worldbank_internet_share", "owid2021": "owid_internet_share_2021"}
+# ITU's own aggregates: the ITU/BDT regions ("Europe" without the CIS, "Africa" without North Africa).
+ITU_REGIONS = {"world": "World", "europe": "Europe", "africa": "Africa"}
+
+# Early users: 41.1 thousand in 1997, five times more in 2001, the first million in 2005
+POP_VINTAGE_IDS = {"pop2023": "2023-03-30", "pop2026": "2026"}
+POP_ROLES = {"pop2023": LIKELY, "pop2026": OTHER}
+EARLY_CAUSE = (
+    "the article's counts probably come from another source (e.g. national counts of users or "
+    "subscribers, or an earlier ITU estimate) that is not among our files"
+)
+OWID_NOTE = "OWID's own counts (WB share x UN population), 2021 vintage"
+
+# The 2019 leak; the state programmes
+DIGITAL_KZ_LAW = (
+    "the programme was approved by government resolution No. 827 of 12 December 2017, which article "
+    "002 cites ([15]), and ran from 2018 to 2022; legal texts are not among our data sources"
+)
+
+# Diffusion model: fractional logit of the share on time
+CENTRE = 2010  # time is centred here so that intercept and slope are nearly uncorrelated
+MODEL_SERIES = {
+    "Kazakhstan (ITU)": "itu_kz",
+    "Kazakhstan (national)": "national_kz",
+    "United Kingdom (ITU)": "itu_uk",
+    "World (ITU)": "itu_world",
+}
+
+
+# ---- Loaders used --------------------------------------------------------------------------------
 
 
 def aggregate_shares(first: int = 2015, last: int = 2019) -> pd.DataFrame:
@@ -142,27 +130,6 @@ def aggregate_shares(first: int = 2015, last: int = 2019) -> pd.DataFrame:
             rows.append(part[["aggregate", "vintage", "year", "share"]].assign(claim=claim))
     out = pd.concat(rows, ignore_index=True)[["claim", "aggregate", "vintage", "year", "share"]]
     return out.sort_values(["claim", "aggregate", "vintage", "year"]).reset_index(drop=True)
-
-
-def region_matches(year: int = 2017) -> pd.DataFrame:
-    """Each claim against each candidate aggregate and vintage in ``year``, with its verdict.
-
-    Columns: claim, published, tolerance, aggregate, vintage, share, difference, matches.
-    """
-    frame = aggregate_shares(year, year)
-    published = {c: v[0] for c, v in REGION_CLAIMS.items()}
-    tolerance = {c: v[1] for c, v in REGION_CLAIMS.items()}
-    frame["published"] = frame["claim"].map(published)
-    frame["tolerance"] = frame["claim"].map(tolerance)
-    frame["difference"] = frame["share"] - frame["published"]
-    frame["matches"] = frame["difference"].map(precision.round_sig).abs() <= frame["tolerance"]
-    cols = ["claim", "published", "tolerance", "aggregate", "vintage", "share", "difference", "matches"]
-    return frame[cols].sort_values(["claim", "vintage", "aggregate"]).reset_index(drop=True)
-
-
-# ITU's own aggregates: the ITU/BDT regions ("Europe" without the CIS, "Africa" without North Africa).
-ITU_REGIONS = {"world": "World", "europe": "Europe", "africa": "Africa"}
-ITU_KEYS = {"itu_key_ict_2017": LIKELY, "itu_key_ict_2019": OTHER}
 
 
 def itu_regions(year: int = 2017) -> pd.DataFrame:
@@ -185,6 +152,64 @@ def itu_regions(year: int = 2017) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def model_data(first: int = 1995, last: int = 2023) -> pd.DataFrame:
+    """The shares the model is fitted to, as fractions in [0, 1]. Columns: series, year, share."""
+    wb = worldbank.internet_share()
+    parts = []
+    for name, country in (("Kazakhstan (ITU)", KZ), ("United Kingdom (ITU)", UK), ("World (ITU)", WORLD)):
+        part = wb[wb["country_code"] == country][["year", "share"]].assign(series=name)
+        parts.append(part)
+    national = kazstat.internet_share().query("area_code == @kazstat.NATIONAL")[["year", "share"]]
+    parts.append(national.assign(series="Kazakhstan (national)"))
+    frame = pd.concat(parts, ignore_index=True)
+    frame = frame[frame["year"].between(first, last)].copy()
+    frame["share"] = frame["share"] / 100
+    if not frame["share"].between(0, 1).all():
+        raise ValueError("shares for the fractional logit must lie in [0, 1]")
+    return frame[["series", "year", "share"]].sort_values(["series", "year"]).reset_index(drop=True)
+
+
+def _kz_share_1997() -> float:
+    shares = worldbank.internet_share()
+    return shares.query("country_code == @KZ and year == 1997")["share"].item()
+
+
+# ---- Claims --------------------------------------------------------------------------------------
+
+
+def claim_rows(prefix: str = "004-") -> pd.DataFrame:
+    """This article's ledger rows whose id starts with ``prefix``, computed only for those claims."""
+    return ledger.text_claims(prefix=prefix).sort_values("claim_id").reset_index(drop=True)
+
+
+def _share(series: str, year: int) -> float:
+    frame = figure1_series()
+    return float(frame.query("series == @series and year == @year")["share"].item())
+
+
+@recomputes("004-fig1-kz-2018")
+def fig1_2018() -> list[Recomputed]:
+    return [
+        Recomputed(
+            _share(NATIONAL_SERIES, 2018),
+            KAZSTAT_KEYS,
+            FIGURE1_NOTEBOOK,
+            FIG1_CAUSES,
+            vintage="national SDG platform, October 2024 (values unchanged since 2021)",
+            reading="the Committee on Statistics' share, as the article names it",
+        ),
+        Recomputed(
+            _share(ITU_SERIES, 2018),
+            WB_SHARE_KEYS,
+            FIGURE1_NOTEBOOK,
+            "ITU's estimate for the whole population",
+            vintage=worldbank.INTERNET_VINTAGE,
+            reading="ITU's share of individuals using the Internet",
+            role=OTHER,
+        ),
+    ]
 
 
 def _region_claim(claim: str) -> list[Recomputed]:
@@ -243,10 +268,156 @@ def africa_2017() -> list[Recomputed]:
     return _region_claim("africa")
 
 
-# ---------------------------------------------------------------------------------------------
-# Early users: 41.1 thousand in 1997, five times more in 2001, the first million in 2005
+def _users(pop_id: str) -> pd.Series:
+    estimate = f"WB share 2024 x WB population {POP_VINTAGE_IDS[pop_id]}"
+    users = early_users(1990, 2023)
+    return users[users["estimate"] == estimate].set_index("year")["users"]
 
-POP_VINTAGE_IDS = {"pop2023": "2023-03-30", "pop2026": "2026"}
+
+def _owid_users() -> pd.Series:
+    return early_users(1990, 2023).query("estimate == 'OWID 2021 count'").set_index("year")["users"]
+
+
+def first_million_year(users: pd.Series) -> int:
+    reached = users[users >= 1_000_000]
+    return int(reached.index.min())
+
+
+def _early_claim(value, note, reading: str, owid_note: str) -> list[Recomputed]:
+    """A claim on the early users: ``value(users)`` of each series of users by year (WB share 2024 x one
+    population vintage, with ``note(users)``; then OWID 2021's own counts, with ``owid_note``)."""
+    out = []
+    for pop_id, vintage in POP_VINTAGE_IDS.items():
+        users = _users(pop_id)
+        out.append(
+            Recomputed(
+                value(users),
+                WB_SHARE_KEYS + (f"worldbank_population_{pop_id[3:]}",),
+                EARLY_NOTEBOOK,
+                f"{note(users)}; {EARLY_CAUSE}",
+                vintage=f"WB share 2024 x WB population {vintage}",
+                reading=reading,
+                role=POP_ROLES[pop_id],
+            )
+        )
+    out.append(
+        Recomputed(
+            value(_owid_users()),
+            OWID_USERS_KEYS,
+            EARLY_NOTEBOOK,
+            owid_note,
+            vintage=owid.VINTAGE,
+            reading=OWID_NOTE,
+            role=LIKELY,
+        )
+    )
+    return out
+
+
+@recomputes("004-users-1997")
+def users_1997() -> list[Recomputed]:
+    return _early_claim(
+        lambda users: float(users[1997] / 1000),
+        lambda users: (
+            f"thousand users; ITU share 1997 {_kz_share_1997():.4f} % "
+            f"of the population; the article's figure is {41.1e3 / users[1997]:.1f} times ours"
+        ),
+        "users = share x population",
+        "thousand users",
+    )
+
+
+@recomputes("004-users-2001-ratio")
+def growth_2001() -> list[Recomputed]:
+    return _early_claim(
+        lambda users: float(users[2001] / users[1997]),
+        lambda users: (
+            f"users 2001 / users 1997; 2001: {users[2001] / 1000:.1f} thousand; five times 41.1 thousand "
+            f"would be 205.5 thousand"
+        ),
+        "users 2001 / users 1997",
+        "users 2001 / users 1997",
+    )
+
+
+@recomputes("004-first-million-year")
+def first_million() -> list[Recomputed]:
+    def note(users):
+        year = first_million_year(users)
+        return (
+            f"users in 2005: {users[2005] / 1000:.0f} thousand; first year with a million or more: "
+            f"{year} ({users[year] / 1e6:.2f} million; ITU's share jumps from 4.0 % in 2007 to 11 % "
+            f"in 2008)"
+        )
+
+    return _early_claim(
+        first_million_year, note, "first year with users >= 1 million", "first year with a million or more"
+    )
+
+
+@recomputes("004-leak-adults-2019")
+def leak_adults() -> list[Recomputed]:
+    pop = population_2019()
+    out = []
+    for i, row in enumerate(pop.itertuples()):
+        out.append(
+            Recomputed(
+                float(row.population_15_plus),
+                (
+                    "worldbank_population_2023" if i == 0 else "worldbank_population_2026",
+                    "worldbank_population_share_0014",
+                ),
+                LEAK_NOTEBOOK,
+                f"million aged 15+ in 2019; 18 million is close to the TOTAL population "
+                f"({row.population_total:.2f} million), not to the adults. Our files give no 18+ count "
+                f"(only 0-14, 15-64, 65+); the 18+ population is smaller than the 15+ one, so the "
+                f"verdict holds for it too",
+                vintage=f"WB population {row.vintage}",
+                reading="adults read as aged 15 and over",
+                role=LIKELY if i == 0 else OTHER,
+            )
+        )
+    return out
+
+
+not_checkable_claims(
+    ("004-facebook-peers",),
+    "no file in the mirror gives Facebook penetration by country, so the countries at Kazakhstan's level "
+    "cannot be listed; the article's source [4] is not identified",
+    LEAK_NOTEBOOK,
+)
+not_checkable_claims(("004-digital-kz-adopted",), DIGITAL_KZ_LAW, FIGURE1_NOTEBOOK)
+not_checkable_claims(
+    ("004-info-kz-2020-start",),
+    "the start of a state programme; the article's source [1] is not identified and no data "
+    "file among our sources records programme dates",
+    FIGURE1_NOTEBOOK,
+)
+not_checkable_claims(
+    ("004-facebook-rank",),
+    "no file in the mirror gives Facebook users or penetration by country, and the article does not "
+    "say which year, source ([4] is not identified) or definition of penetration its rank uses",
+    LEAK_NOTEBOOK,
+)
+
+
+# ---- Tables --------------------------------------------------------------------------------------
+
+
+def region_matches(year: int = 2017) -> pd.DataFrame:
+    """Each claim against each candidate aggregate and vintage in ``year``, with its verdict.
+
+    Columns: claim, published, tolerance, aggregate, vintage, share, difference, matches.
+    """
+    frame = aggregate_shares(year, year)
+    published = {c: v[0] for c, v in REGION_CLAIMS.items()}
+    tolerance = {c: v[1] for c, v in REGION_CLAIMS.items()}
+    frame["published"] = frame["claim"].map(published)
+    frame["tolerance"] = frame["claim"].map(tolerance)
+    frame["difference"] = frame["share"] - frame["published"]
+    frame["matches"] = frame["difference"].map(precision.round_sig).abs() <= frame["tolerance"]
+    cols = ["claim", "published", "tolerance", "aggregate", "vintage", "share", "difference", "matches"]
+    return frame[cols].sort_values(["claim", "vintage", "aggregate"]).reset_index(drop=True)
 
 
 def early_users(first: int = 1995, last: int = 2010) -> pd.DataFrame:
@@ -272,137 +443,6 @@ def early_users(first: int = 1995, last: int = 2010) -> pd.DataFrame:
     )
 
 
-def _users(pop_id: str) -> pd.Series:
-    estimate = f"WB share 2024 x WB population {POP_VINTAGE_IDS[pop_id]}"
-    users = early_users(1990, 2023)
-    return users[users["estimate"] == estimate].set_index("year")["users"]
-
-
-def _owid_users() -> pd.Series:
-    return early_users(1990, 2023).query("estimate == 'OWID 2021 count'").set_index("year")["users"]
-
-
-def first_million_year(users: pd.Series) -> int:
-    reached = users[users >= 1_000_000]
-    return int(reached.index.min())
-
-
-EARLY_SOURCES = ("worldbank_internet_share",)
-EARLY_CAUSE = (
-    "the article's counts probably come from another source (e.g. national counts of users or "
-    "subscribers, or an earlier ITU estimate) that is not among our files"
-)
-
-
-POP_ROLES = {"pop2023": LIKELY, "pop2026": OTHER}
-OWID_NOTE = "OWID's own counts (WB share x UN population), 2021 vintage"
-
-
-def _kz_share_1997() -> float:
-    shares = worldbank.internet_share()
-    return shares.query("country_code == @KZ and year == 1997")["share"].item()
-
-
-def _users_1997(pop_id: str) -> Recomputed:
-    users = _users(pop_id)
-    return Recomputed(
-        float(users[1997] / 1000),
-        EARLY_SOURCES + (f"worldbank_population_{pop_id[3:]}",),
-        EARLY_NOTEBOOK,
-        f"thousand users; ITU share 1997 {_kz_share_1997():.4f} % "
-        f"of the population; the article's figure is {41.1e3 / users[1997]:.1f} times ours; {EARLY_CAUSE}",
-        vintage=f"WB share 2024 x WB population {POP_VINTAGE_IDS[pop_id]}",
-        reading="users = share x population",
-        role=POP_ROLES[pop_id],
-    )
-
-
-@recomputes("004-users-1997")
-def users_1997() -> list[Recomputed]:
-    return [
-        _users_1997("pop2023"),
-        _users_1997("pop2026"),
-        Recomputed(
-            float(_owid_users()[1997] / 1000),
-            ("owid_internet_users_2021",),
-            EARLY_NOTEBOOK,
-            "thousand users",
-            vintage=owid.VINTAGE,
-            reading=OWID_NOTE,
-            role=LIKELY,
-        ),
-    ]
-
-
-def _growth_2001(pop_id: str) -> Recomputed:
-    users = _users(pop_id)
-    return Recomputed(
-        float(users[2001] / users[1997]),
-        EARLY_SOURCES + (f"worldbank_population_{pop_id[3:]}",),
-        EARLY_NOTEBOOK,
-        f"users 2001 / users 1997; 2001: {users[2001] / 1000:.1f} thousand; five times 41.1 thousand "
-        f"would be 205.5 thousand; {EARLY_CAUSE}",
-        vintage=f"WB share 2024 x WB population {POP_VINTAGE_IDS[pop_id]}",
-        reading="users 2001 / users 1997",
-        role=POP_ROLES[pop_id],
-    )
-
-
-@recomputes("004-users-2001-ratio")
-def growth_2001() -> list[Recomputed]:
-    owid_ratio = _owid_users()[2001] / _owid_users()[1997]
-    return [
-        _growth_2001("pop2023"),
-        _growth_2001("pop2026"),
-        Recomputed(
-            float(owid_ratio),
-            ("owid_internet_users_2021",),
-            EARLY_NOTEBOOK,
-            "users 2001 / users 1997",
-            vintage=owid.VINTAGE,
-            reading=OWID_NOTE,
-            role=LIKELY,
-        ),
-    ]
-
-
-def _first_million(pop_id: str) -> Recomputed:
-    users = _users(pop_id)
-    year = first_million_year(users)
-    return Recomputed(
-        year,
-        EARLY_SOURCES + (f"worldbank_population_{pop_id[3:]}",),
-        EARLY_NOTEBOOK,
-        f"users in 2005: {users[2005] / 1000:.0f} thousand; first year with a million or more: "
-        f"{year} ({users[year] / 1e6:.2f} million; ITU's share jumps from 4.0 % in 2007 to 11 % "
-        f"in 2008); {EARLY_CAUSE}",
-        vintage=f"WB share 2024 x WB population {POP_VINTAGE_IDS[pop_id]}",
-        reading="first year with users >= 1 million",
-        role=POP_ROLES[pop_id],
-    )
-
-
-@recomputes("004-first-million-year")
-def first_million() -> list[Recomputed]:
-    return [
-        _first_million("pop2023"),
-        _first_million("pop2026"),
-        Recomputed(
-            first_million_year(_owid_users()),
-            ("owid_internet_users_2021",),
-            EARLY_NOTEBOOK,
-            "first year with a million or more",
-            vintage=owid.VINTAGE,
-            reading=OWID_NOTE,
-            role=LIKELY,
-        ),
-    ]
-
-
-# ---------------------------------------------------------------------------------------------
-# The 2019 leak of "all adult Kazakhstanis (18 million people)"; Facebook rank 172
-
-
 def population_2019() -> pd.DataFrame:
     """Kazakhstan 2019: total and 15+ population (millions) for each total-population vintage.
 
@@ -420,98 +460,6 @@ def population_2019() -> pd.DataFrame:
             }
         )
     return rounded(pd.DataFrame(rows).sort_values("vintage").reset_index(drop=True))
-
-
-@recomputes("004-leak-adults-2019")
-def leak_adults() -> list[Recomputed]:
-    pop = population_2019()
-    out = []
-    for i, row in enumerate(pop.itertuples()):
-        out.append(
-            Recomputed(
-                float(row.population_15_plus),
-                (
-                    "worldbank_population_2023" if i == 0 else "worldbank_population_2026",
-                    "worldbank_population_share_0014",
-                ),
-                OTHER_NOTEBOOK,
-                f"million aged 15+ in 2019; 18 million is close to the TOTAL population "
-                f"({row.population_total:.2f} million), not to the adults. Our files give no 18+ count "
-                f"(only 0-14, 15-64, 65+); the 18+ population is smaller than the 15+ one, so the "
-                f"verdict holds for it too",
-                vintage=f"WB population {row.vintage}",
-                reading="adults read as aged 15 and over",
-                role=LIKELY if i == 0 else OTHER,
-            )
-        )
-    return out
-
-
-@recomputes("004-facebook-peers")
-def facebook_peers() -> Recomputed:
-    return not_checkable(
-        "no file in the mirror gives Facebook penetration by country, so the countries at Kazakhstan's level "
-        "cannot be listed; the article's source [4] is not identified",
-        OTHER_NOTEBOOK,
-    )
-
-
-DIGITAL_KZ_LAW = (
-    "the programme was approved by government resolution No. 827 of 12 December 2017, which article "
-    "002 cites ([15]), and ran from 2018 to 2022; legal texts are not among our data sources"
-)
-
-
-@recomputes("004-digital-kz-adopted")
-def digital_kz_adopted() -> Recomputed:
-    return not_checkable(DIGITAL_KZ_LAW, FIGURE1_NOTEBOOK)
-
-
-@recomputes("004-info-kz-2020-start")
-def info_kz_start() -> Recomputed:
-    return not_checkable(
-        "the start of a state programme; the article's source [1] is not identified and no data "
-        "file among our sources records programme dates",
-        FIGURE1_NOTEBOOK,
-    )
-
-
-@recomputes("004-facebook-rank")
-def facebook_rank() -> Recomputed:
-    return not_checkable(
-        "no file in the mirror gives Facebook users or penetration by country, and the article does not "
-        "say which year, source ([4] is not identified) or definition of penetration its rank uses",
-        OTHER_NOTEBOOK,
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Diffusion model: fractional logit of the share on time
-
-CENTRE = 2010  # time is centred here so that intercept and slope are nearly uncorrelated
-MODEL_SERIES = {
-    "Kazakhstan (ITU)": "itu_kz",
-    "Kazakhstan (national)": "national_kz",
-    "United Kingdom (ITU)": "itu_uk",
-    "World (ITU)": "itu_world",
-}
-
-
-def model_data(first: int = 1995, last: int = 2023) -> pd.DataFrame:
-    """The shares the model is fitted to, as fractions in [0, 1]. Columns: series, year, share."""
-    wb = worldbank.internet_share()
-    parts = []
-    for name, country in (("Kazakhstan (ITU)", KZ), ("United Kingdom (ITU)", UK), ("World (ITU)", WORLD)):
-        part = wb[wb["country_code"] == country][["year", "share"]].assign(series=name)
-        parts.append(part)
-    national = kazstat.internet_share().query("area_code == @kazstat.NATIONAL")[["year", "share"]]
-    parts.append(national.assign(series="Kazakhstan (national)"))
-    frame = pd.concat(parts, ignore_index=True)
-    frame = frame[frame["year"].between(first, last)].copy()
-    frame["share"] = frame["share"] / 100
-    if not frame["share"].between(0, 1).all():
-        raise ValueError("shares for the fractional logit must lie in [0, 1]")
-    return frame[["series", "year", "share"]].sort_values(["series", "year"]).reset_index(drop=True)
 
 
 def fit_logistic(data: pd.DataFrame, cov_type: str = "HC0"):
@@ -614,6 +562,23 @@ def lag_table(
                 }
             )
     return rounded(pd.DataFrame(rows).sort_values(["follower", "share"]).reset_index(drop=True))
+
+
+# ---- Figures data --------------------------------------------------------------------------------
+
+
+def figure1_series(first: int = 2011, last: int = 2023) -> pd.DataFrame:
+    """Kazakhstan's share of Internet users, both series, one row per (series, year).
+
+    Columns: series, year, share, could_have_seen (year <= LAST_YEAR_SEEN).
+    """
+    national = kazstat.internet_share().query("area_code == @kazstat.NATIONAL")[["year", "share"]]
+    national = national.assign(series=NATIONAL_SERIES)
+    itu = worldbank.internet_share().query("country_code == @KZ")[["year", "share"]].assign(series=ITU_SERIES)
+    frame = pd.concat([national, itu], ignore_index=True)
+    frame = frame[frame["year"].between(first, last)].copy()
+    frame["could_have_seen"] = frame["year"] <= LAST_YEAR_SEEN
+    return frame[["series", "year", "share", "could_have_seen"]].sort_values(["series", "year"]).reset_index(drop=True)
 
 
 def fitted_curves(first: int = 1995, last: int = 2030, cov_type: str = "HC0") -> pd.DataFrame:

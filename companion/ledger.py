@@ -10,7 +10,9 @@ transcribed once under ``data/published/``:
 The *evidence* of a claim is a list of recomputations, each from one source at one vintage under one
 reading of the article's words (:class:`Recomputed`). The recomputation lives in the per-article
 modules (``article000`` ...), which register one function per claim with :func:`recomputes` (it
-returns one piece of evidence or a list) and one per table with :func:`recomputes_table`. One stated
+returns one piece of evidence or a list), the claims no public source can check with
+:func:`not_checkable_claims` (the reason and the page that shows it), and one function per table with
+:func:`recomputes_table`. One stated
 rule (:data:`VERDICT_RULE`, :func:`judge`) turns the evidence into the verdict. The notebooks call the
 same functions, so the ledger (``python -m companion claims``: one row per claim), its evidence
 (:func:`evidence`: one row per recomputation) and the book cannot disagree.
@@ -149,6 +151,13 @@ def recomputes(claim_id: str):
         return fn
 
     return register
+
+
+def not_checkable_claims(claim_ids, reason: str, notebook: str) -> None:
+    """Register each text claim of ``claim_ids`` as not checkable for ``reason``: its evidence is one
+    :func:`not_checkable` piece (no value), which the page ``notebook`` shows."""
+    for claim_id in claim_ids:
+        recomputes(claim_id)(lambda: not_checkable(reason, notebook))
 
 
 def recomputes_table(name: str, *, sources, notebook: str, tolerance: float, note: str = "", vintage: str = ""):

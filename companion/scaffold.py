@@ -3,10 +3,11 @@
 What it writes (nothing is overwritten; an id, slug, cite key or module that exists is refused first,
 with one message naming what is taken and where):
 
-* ``companion/articleID.py``: the article's module, with one example claim (``ID-example-kz-share-2020``,
-  the share of Internet users in Kazakhstan in 2020) computed from a data source the book already
-  has (the Bureau of National Statistics' SDG 17.8.1 file, ``kazstat_sdg_17_8_1``), and the series behind
-  the example figure;
+* ``companion/articleID.py``: the article's module, in the skeleton of every article module
+  (:mod:`companion.skeleton`: the same sections under the same banners, constants named alike), with
+  one example claim (``ID-example-kz-share-2020``, the share of Internet users in Kazakhstan in 2020)
+  computed from a data source the book already has (the Bureau of National Statistics' SDG 17.8.1
+  file, ``kazstat_sdg_17_8_1``), and the series behind the example figure;
 * one row for that claim in ``data/published/ledger_claims.csv`` (the file the ledger reads for every text
   claim: claim_id, article, location, printed, paraphrase, published, unit, tolerance). Its printed
   words and value are left to transcribe from the article: until they are, the ledger's verdict on it
@@ -27,13 +28,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 import yaml
 
-from . import articles
+from . import articles, skeleton
 
 EXAMPLE_SOURCES = ("kazstat_sdg_17_8_1", "kazstat_ref_area_en")
 NOTEBOOK_NAME = "01_example_claim.ipynb"
@@ -48,30 +49,28 @@ class ScaffoldError(ValueError):
 
 @dataclass(frozen=True)
 class NewArticle:
+    """A new article, and the names of its things derived from its id and slug (companion.names' scheme)."""
+
     id: str
     slug: str
     title: str
     authors: str
+    module: str = field(init=False)  # companion.article006
+    cite_key: str = field(init=False)  # article006
+    claim_id: str = field(init=False)  # 006-example-kz-share-2020
+    figure: str = field(init=False)  # fig-article006-example-kz-share
+    notebook: str = field(init=False)  # chapters/<slug>/01_example_claim.ipynb
 
-    @property
-    def module(self) -> str:
-        return f"companion.article{self.id}"
-
-    @property
-    def cite_key(self) -> str:
-        return f"article{self.id}"
-
-    @property
-    def claim_id(self) -> str:
-        return f"{self.id}-example-kz-share-2020"
-
-    @property
-    def figure(self) -> str:
-        return f"fig-article{self.id}-example-kz-share"
-
-    @property
-    def notebook(self) -> str:
-        return f"chapters/{self.slug}/{NOTEBOOK_NAME}"
+    def __post_init__(self):
+        derived = {
+            "module": f"companion.article{self.id}",
+            "cite_key": f"article{self.id}",
+            "claim_id": f"{self.id}-example-kz-share-2020",
+            "figure": f"fig-article{self.id}-example-kz-share",
+            "notebook": f"chapters/{self.slug}/{NOTEBOOK_NAME}",
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)  # a frozen dataclass: set once, here
 
 
 def _refuse_taken(new: NewArticle, root: Path) -> None:
@@ -120,18 +119,24 @@ def _append_line(path: Path, text: str) -> None:
     path.write_text(current + ("" if current.endswith("\n") else "\n") + text, encoding="utf-8")
 
 
-def _csv_line(values: list) -> str:
+def _append_row(path: Path, values: list) -> None:
+    """Append one CSV row (quoted as the csv module quotes) to ``path``."""
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow(values)
-    return out.getvalue()
+    _append_line(path, out.getvalue())
 
 
 # ---------------------------------------------------------------------------------------- the files
-MODULE = '''"""Article {id}: {title_one_line}.
+MODULE = '''"""Article {id} ({authors}): {title_one_line}.
+
+Chapter: ``chapters/{slug}/``.
 
 The claims of the article (``data/published/ledger_claims.csv``, ids ``{id}-...``) and what recomputes them.
 One function per claim, registered with :func:`companion.ledger.recomputes`; the notebooks of
-``chapters/{slug}/`` call the same functions, so the ledger and the book agree.
+``chapters/{slug}/`` call the same functions, so the ledger and the book agree. The module follows the
+skeleton of every article module (:mod:`companion.skeleton`).
+
+Sources: the Bureau of National Statistics' SDG 17.8.1 file (``kazstat_sdg_17_8_1``, :mod:`companion.kazstat`).
 """
 
 from __future__ import annotations
@@ -141,16 +146,24 @@ import pandas as pd
 from . import kazstat, precision
 from .ledger import CITED, Recomputed, recomputes
 
+{banner_constants}
+
 CHAPTER = "chapters/{slug}"
 EXAMPLE_NOTEBOOK = f"{{CHAPTER}}/{notebook_name}"
 
+KAZSTAT_KEYS = ("kazstat_sdg_17_8_1",)
 
-def kz_share_series() -> pd.DataFrame:
-    """Kazakhstan's share of individuals using the Internet (SDG 17.8.1, whole country), by year:
-    columns year, share (%), rounded by the book's precision rule."""
+
+{banner_loaders}
+
+
+def kz_national_shares() -> pd.DataFrame:
+    """Kazakhstan's rows (whole country) of the SDG 17.8.1 file: columns year, share (%)."""
     shares = kazstat.internet_share()
-    national = shares[shares["area_code"] == kazstat.NATIONAL][["year", "share"]]
-    return precision.rounded(national.sort_values("year").reset_index(drop=True))
+    return shares[shares["area_code"] == kazstat.NATIONAL][["year", "share"]]
+
+
+{banner_claims}
 
 
 def kz_share(year: int) -> float:
@@ -161,10 +174,46 @@ def kz_share(year: int) -> float:
 @recomputes("{claim_id}")
 def example_kz_share_2020() -> Recomputed:
     """The example claim: the national share in 2020, from the Bureau of National Statistics' file."""
-    return Recomputed(kz_share(2020), ("kazstat_sdg_17_8_1",), EXAMPLE_NOTEBOOK, role=CITED,
-                      vintage="SDG 17.8.1 platform, commit 72277878 (2024-10-24)",
-                      reading="share of individuals using the Internet, whole country, 2020")
+    return Recomputed(
+        kz_share(2020),
+        KAZSTAT_KEYS,
+        EXAMPLE_NOTEBOOK,
+        role=CITED,
+        vintage="SDG 17.8.1 platform, commit 72277878 (2024-10-24)",
+        reading="share of individuals using the Internet, whole country, 2020",
+    )
+
+
+{banner_tables}
+
+# (none yet: a printed table of the article is registered here with @recomputes_table, and the
+# functions returning the tables the chapter prints stand here)
+
+
+{banner_figures}
+
+
+def kz_share_series() -> pd.DataFrame:
+    """Kazakhstan's share of individuals using the Internet (SDG 17.8.1, whole country), by year:
+    columns year, share (%), rounded by the book's precision rule (the example figure plots it)."""
+    return precision.rounded(kz_national_shares().sort_values("year").reset_index(drop=True))
 '''
+
+
+def module_text(new: NewArticle) -> str:
+    """The new article's module, ``companion/articleNNN.py``, in the skeleton of every article module
+    (:mod:`companion.skeleton`: the same banners, in the same order, and the same names of constants)."""
+    return MODULE.format(
+        id=new.id,
+        authors=new.authors,
+        slug=new.slug,
+        title_one_line=new.title,
+        claim_id=new.claim_id,
+        notebook_name=NOTEBOOK_NAME,
+        # one placeholder per section of the skeleton: {banner_constants}, {banner_loaders}, ... {banner_figures}
+        **{f"banner_{section.split()[0].lower()}": skeleton.banner(section) for section in skeleton.SECTIONS},
+    )
+
 
 INDEX = """# {title}
 
@@ -280,12 +329,7 @@ def new_article(article_id: str, title: str, slug: str, authors: str = "", root:
     written: list[Path] = []
 
     module = root / "companion" / f"article{new.id}.py"
-    module.write_text(
-        MODULE.format(
-            id=new.id, slug=new.slug, title_one_line=title, claim_id=new.claim_id, notebook_name=NOTEBOOK_NAME
-        ),
-        encoding="utf-8",
-    )
+    module.write_text(module_text(new), encoding="utf-8")
     chapter = root / "chapters" / new.slug
     chapter.mkdir(parents=True)
     (chapter / "index.md").write_text(
@@ -303,43 +347,37 @@ def new_article(article_id: str, title: str, slug: str, authors: str = "", root:
     written += [module, chapter / "index.md", chapter / NOTEBOOK_NAME]
 
     claims = root / "data" / "published" / "ledger_claims.csv"
-    _append_line(
+    _append_row(
         claims,
-        _csv_line(
-            [
-                new.claim_id,
-                new.id,
-                "(to transcribe: section, paragraph, line of the copy)",
-                "(to transcribe: the article's words)",
-                "Share of Internet users in Kazakhstan in 2020 (example claim)",
-                "",
-                "%",
-                0.05,
-            ]
-        ),
+        [
+            new.claim_id,
+            new.id,
+            "(to transcribe: section, paragraph, line of the copy)",
+            "(to transcribe: the article's words)",
+            "Share of Internet users in Kazakhstan in 2020 (example claim)",
+            "",
+            "%",
+            0.05,
+        ],
     )
     names = root / "data" / "mappings" / "exhibits_names.csv"
-    _append_line(
+    _append_row(
         names,
-        _csv_line(
-            [
-                new.figure,
-                new.id,
-                "beyond the article",
-                "example figure of the scaffold: the national share of Internet users by year",
-            ]
-        ),
+        [
+            new.figure,
+            new.id,
+            "beyond the article",
+            "example figure of the scaffold: the national share of Internet users by year",
+        ],
     )
     kinds = root / "data" / "mappings" / "ledger_discrepancy_types.csv"  # every differing claim has a kind
-    _append_line(
+    _append_row(
         kinds,
-        _csv_line(
-            [
-                f"^{new.claim_id}$",
-                PENDING,
-                "the printed words and value of the scaffold's example claim are still to transcribe from the article",
-            ]
-        ),
+        [
+            f"^{new.claim_id}$",
+            PENDING,
+            "the printed words and value of the scaffold's example claim are still to transcribe from the article",
+        ],
     )
     registry = root / "data" / "articles.yaml"
     old_table = articles.markdown(articles.load(registry))

@@ -19,6 +19,8 @@ import time
 import pytest
 from conftest import ROOT
 
+from companion import skeleton
+
 ID, SLUG = "901", "scaffold-test-chapter"
 CLAIM = f"{ID}-example-kz-share-2020"
 NOTEBOOK = f"chapters/{SLUG}/01_example_claim.ipynb"
@@ -96,6 +98,8 @@ def scaffolded(copy):
 def test_the_scaffold_writes_the_chapter_and_declares_it(scaffolded):
     for name in ("companion/article901.py", f"chapters/{SLUG}/index.md", NOTEBOOK):
         assert (scaffolded / name).is_file(), name
+    module = (scaffolded / "companion/article901.py").read_text(encoding="utf-8")
+    assert skeleton.problems(module, ID, SLUG) == []  # the skeleton of every article module
     assert f"chapters/{SLUG}/index" in (scaffolded / "_toc.yml").read_text(encoding="utf-8")
     assert "@misc{article901," in (scaffolded / "references.bib").read_text(encoding="utf-8")
     assert f"| {ID} |" in (scaffolded / "README.md").read_text(encoding="utf-8")
