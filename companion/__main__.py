@@ -197,6 +197,48 @@ def _environment(args):
     run(args)
 
 
+# --- launch-cells ---------------------------------------------------------------------------------
+def _launch_cells_arguments(parser):
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; fail when a notebook's launch cell is not the generated one",
+    )
+    parser.add_argument(
+        "notebooks",
+        nargs="*",
+        type=Path,
+        metavar="NOTEBOOK",
+        help="notebook paths (.ipynb); none means every notebook of the book",
+    )
+
+
+def _launch_cells(args):
+    from . import launch
+    from .release import PublicationError
+
+    for path in args.notebooks:
+        _existing_notebook(path)
+    paths = args.notebooks or _book_notebooks()
+    try:
+        source = launch.cell()
+    except PublicationError as error:
+        raise CommandError(str(error)) from None
+    if args.check:
+        found = launch.problems(paths, source)
+        if found:
+            raise CommandError(
+                f"{len(found)} notebook(s) without the generated launch cell ({'; '.join(found)}): run "
+                f"`python -m companion launch-cells`, then `make execute`"
+            )
+        return
+    written = [path for path in paths if launch.write(path, source)]
+    for path in written:
+        print(launch.shown(path))
+    if written:
+        print("next: make execute (the rewritten launch cells have no stored output yet)", file=sys.stderr)
+
+
 COMMANDS: dict[str, Command] = {
     "claims": Command(
         "print every claim with its verdict as CSV",
@@ -256,6 +298,17 @@ COMMANDS: dict[str, Command] = {
         "to paste into a notebook after an intended change of a data file.",
         _pins_arguments,
         _pins,
+    ),
+    "launch-cells": Command(
+        "write the notebooks' launch cell (installs companion in Colab)",
+        "Write the launch cell first in every notebook that imports the companion package, from the "
+        "template in companion/launch.py and the repository and branch of pyproject.toml [tool.companion] "
+        "(or $COMPANION_REPOSITORY, $COMPANION_BRANCH): where the package is missing (Colab) it installs "
+        "it with the pinned versions, in a checkout or on Binder it does nothing. Prints each rewritten "
+        "notebook (re-execute them: make execute). --check changes nothing and fails when a notebook's "
+        "launch cell is not the generated one.",
+        _launch_cells_arguments,
+        _launch_cells,
     ),
     "environment": Command(
         "describe the computing environment, compare it with the record",

@@ -18,6 +18,9 @@ computes, from a code cell's source alone, the myst-nb tags the cell must carry,
 
 * the **verdict box** (``verdict_box(...)``, :mod:`companion.report`), the first thing a reader
   sees: ``remove-input``, only the box shows. It does not count as the page's first code cell.
+* the **launch cell** (:mod:`companion.launch`: installs the package where it is missing, e.g. in
+  Colab; does nothing in a checkout): ``remove-cell``, not on the page at all. It does not count as
+  the page's first code cell either.
 
 Every other cell (a table, a ledger extract) is shown as it is, its code folded or not as the author
 chose (an extra ``hide-input`` is allowed; it never hides a result). A notebook may carry other tags
@@ -33,7 +36,9 @@ import json
 import sys
 from pathlib import Path
 
-HOUSE_TAGS = ("hide-cell", "hide-input", "remove-input", "remove-output")
+from .launch import is_launch_cell
+
+HOUSE_TAGS = ("hide-cell", "hide-input", "remove-input", "remove-output", "remove-cell")
 INSPECTION_CALLS = {"agg", "aggregate", "describe", "info", "value_counts"}
 INSPECTION_ATTRIBUTES = {"shape", "dtypes"}
 GLUE_NAMES = {"glue", "glue_claim", "glue_evidence"}
@@ -136,6 +141,8 @@ def house_tags(source: str, first: bool = False) -> set[str]:
     tags = set()
     if not source.strip():
         return tags
+    if is_launch_cell(source):
+        return {"remove-cell"}
     if is_verdict_box(source):
         return {"remove-input"}
     if is_setup(source, first):
@@ -149,7 +156,7 @@ def house_tags(source: str, first: bool = False) -> set[str]:
 
 def _allowed(want: set[str], have: set[str]) -> bool:
     """The cell's house tags are the rule's, or the rule's plus a folded input."""
-    return have == want or (not want & {"hide-cell", "remove-input"} and have == want | {"hide-input"})
+    return have == want or (not want & {"hide-cell", "remove-input", "remove-cell"} and have == want | {"hide-input"})
 
 
 def _source(cell: dict) -> str:
@@ -166,7 +173,7 @@ def problems(path: str | Path) -> list[str]:
         if cell["cell_type"] != "code":
             continue
         want = house_tags(_source(cell), first)
-        first = first and is_verdict_box(_source(cell))
+        first = first and (is_verdict_box(_source(cell)) or is_launch_cell(_source(cell)))
         have = set(cell.get("metadata", {}).get("tags", [])) & set(HOUSE_TAGS)
         if not _allowed(want, have):
             found.append(f"{path}: cell {index}: house tags {sorted(have)}, the rule says {sorted(want)}")
@@ -183,11 +190,11 @@ def apply(path: str | Path) -> bool:
         if cell["cell_type"] != "code":
             continue
         want = house_tags(_source(cell), first)
-        first = first and is_verdict_box(_source(cell))
+        first = first and (is_verdict_box(_source(cell)) or is_launch_cell(_source(cell)))
         metadata = cell.setdefault("metadata", {})
         old = metadata.get("tags", [])
         others = [t for t in old if t not in HOUSE_TAGS]
-        if "hide-input" in old and not want & {"hide-cell", "remove-input"}:
+        if "hide-input" in old and not want & {"hide-cell", "remove-input", "remove-cell"}:
             want = want | {"hide-input"}
         tags = others + sorted(want)
         if tags:

@@ -285,6 +285,9 @@ def _notebook(new: NewArticle, pins: dict[str, str]) -> nbformat.NotebookNode:
     }
     for number, cell in enumerate(nb.cells):  # stable ids: the file does not change from run to run
         cell.id = f"a{new.id}-cell-{number}"
+    from .launch import notebook_cell  # the launch cell: installs the package where it is missing (Colab)
+
+    nb.cells.insert(0, notebook_cell())
     return nb
 
 

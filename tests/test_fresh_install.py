@@ -7,6 +7,12 @@ reaches only package indexes), and the outputs compared with the stored ones.
 
 Floats are compared to 6 significant digits, the book's precision rule (``companion.precision``):
 wheels of numpy/scipy pick other CPU kernels on other machines and change the last bits of a float.
+Colab's way is tested too: a new virtual environment in an empty folder holding only a kernel (no
+``companion``), one notebook copied there alone and executed, its launch cell (companion/launch.py)
+installing the package from the same wheel (``$COMPANION_INSTALL_SPEC``, as Colab would from the
+repository) and the pinned dependencies from the package index, then every other cell giving its
+stored output.
+
 Slow (about two minutes, mostly pip), so it runs in its own xdist group beside the others."""
 
 from __future__ import annotations
@@ -77,10 +83,9 @@ def _run(command, **kwargs):
 
 
 @pytest.fixture(scope="module")
-def fresh_env(tmp_path_factory) -> tuple[Path, dict]:
-    """A new virtual environment, in an empty folder, with the companion wheel installed."""
-    mirror = real_mirror().resolve()
-    base = tmp_path_factory.mktemp("fresh")
+def wheel(tmp_path_factory) -> tuple[Path, Path]:
+    """The companion wheel built from the checkout's files, and requirements.txt as constraints."""
+    base = tmp_path_factory.mktemp("wheel")
     source = base / "source"  # the checkout's files, without environments, builds, data or notebooks
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_IN_PACKAGE))
     _run(
@@ -97,11 +102,19 @@ def fresh_env(tmp_path_factory) -> tuple[Path, dict]:
             str(source),
         ]
     )
-    wheel = next((base / "dist").glob("companion-*.whl"))
     constraints = base / "constraints.txt"
     constraints.write_text(
         "".join(line for line in (ROOT / "requirements.txt").read_text().splitlines(True) if not line.startswith("-e"))
     )
+    return next((base / "dist").glob("companion-*.whl")), constraints
+
+
+@pytest.fixture(scope="module")
+def fresh_env(wheel, tmp_path_factory) -> tuple[Path, dict]:
+    """A new virtual environment, in an empty folder, with the companion wheel installed."""
+    wheel, constraints = wheel
+    mirror = real_mirror().resolve()
+    base = tmp_path_factory.mktemp("fresh")
     _run([sys.executable, "-m", "venv", str(base / "venv")])
     python = base / "venv" / "bin" / "python"
     _run([str(python), "-m", "pip", "install", "-q", str(wheel), "-c", str(constraints)])
@@ -145,3 +158,56 @@ def test_one_notebook_per_chapter_gives_its_stored_outputs(fresh_env, tmp_path):
         executed = nbformat.read(tmp_path / name, as_version=4)
         found = differences(_normalised(code_outputs(stored)), _normalised(code_outputs(executed)))
         assert not found, f"{name}:\n" + "\n".join(found)
+
+
+# --- Colab's way: nothing but a kernel, the notebook's launch cell installs the package ---------------
+COLAB_NOTEBOOK = "chapters/electronic-involvement/01_figure1_kz_share.ipynb"  # not among ONE_PER_CHAPTER
+EXECUTE = """import sys
+
+import nbformat
+from nbclient import NotebookClient
+
+nb = nbformat.read(sys.argv[1], as_version=4)
+NotebookClient(nb, kernel_name="python3", timeout=1200, resources={"metadata": {"path": "."}}).execute()
+nbformat.write(nb, sys.argv[1])
+"""
+
+
+def test_a_notebook_opened_alone_installs_the_package_in_its_launch_cell(wheel, tmp_path):
+    from companion.launch import SPEC_ENV, is_launch_cell
+
+    wheel, constraints = wheel
+    _run([sys.executable, "-m", "venv", str(tmp_path / "venv")])
+    python = tmp_path / "venv" / "bin" / "python"
+    # what a Colab runtime has before the notebook runs: a Python kernel, no companion
+    _run([str(python), "-m", "pip", "install", "-q", "ipykernel", "nbclient", "nbformat", "-c", str(constraints)])
+    _run([str(python), "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3"])
+    pip_cache = _run([sys.executable, "-m", "pip", "cache", "dir"]).stdout.strip()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "COMPANION_", "VIRTUAL_ENV", "JUPYTER"))}
+    env.update(
+        {SPEC_ENV: str(wheel)},
+        COMPANION_DATA_MIRROR=str(real_mirror().resolve()),
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+        JUPYTER_DATA_DIR=str(tmp_path / "jupyter"),  # no kernel of this machine's user: the venv's own
+        PIP_CACHE_DIR=pip_cache,  # the wheels pip has already downloaded (the network is the same index)
+        PATH=f"{python.parent}{os.pathsep}{env.get('PATH', '')}",
+    )
+    folder = tmp_path / "content"  # Colab's working folder: the notebook alone
+    folder.mkdir()
+    notebook = folder / Path(COLAB_NOTEBOOK).name
+    shutil.copyfile(ROOT / COLAB_NOTEBOOK, notebook)
+    missing = "import importlib.util, sys; sys.exit(importlib.util.find_spec('companion') is not None)"
+    _run([str(python), "-c", missing], cwd=folder, env=env)  # the package is not there before
+
+    _run([str(python), "-c", EXECUTE, notebook.name], cwd=folder, env=env, timeout=1800)
+
+    stored = nbformat.read(ROOT / COLAB_NOTEBOOK, as_version=4)
+    executed = nbformat.read(notebook, as_version=4)
+    launch_stored, launch_run = (next(c for c in nb.cells if c.cell_type == "code") for nb in (stored, executed))
+    assert is_launch_cell(launch_run.source) and launch_stored.outputs == []  # silent in the checkout
+    said = "".join(o.get("text", "") for o in launch_run.outputs)
+    assert said.startswith("Installed companion ") and wheel.name in said, launch_run.outputs
+    found = differences(_normalised(code_outputs(stored)[1:]), _normalised(code_outputs(executed)[1:]))
+    assert not found, f"{COLAB_NOTEBOOK} run as in Colab:\n" + "\n".join(found)
+    version = _run([str(python), "-c", "import importlib.metadata as m; print(m.version('pandas'))"], env=env)
+    assert f"pandas=={version.stdout.strip()}\n" in (ROOT / "requirements.txt").read_text()  # the pinned one

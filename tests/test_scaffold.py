@@ -148,7 +148,7 @@ def test_make_tests_guards_pass_on_the_new_article(scaffolded):
     assert set(guards[:3]) <= set(passed)
     assert "tests/test_articles.py::test_the_readme_article_table_is_the_registrys" in passed
     cells = [name for name in passed if name.startswith(f"chapters/{SLUG}/01_example_claim") and "::Cell " in name]
-    assert len(cells) == 3, passed  # nbval compared every code cell of the notebook with a fresh run
+    assert len(cells) == 4, passed  # nbval compared every code cell (the launch cell too) with a fresh run
 
 
 def test_a_taken_id_or_slug_is_refused_with_a_clear_message(scaffolded):
