@@ -30,6 +30,7 @@ from .precision import round_sig
 
 DIFFERS_MARK = "\u2260"  # ≠
 MISSING = "\u2014"  # —
+EMPTY = "\u2014 (no rows)"
 
 # code name -> words, for the columns the book's tables share
 LABELS = {
@@ -89,9 +90,12 @@ LABELS = {
 
 
 def label(column: str) -> str:
-    """A column's label in words: from :data:`LABELS`, else its name with spaces."""
+    """A column's label in words: from :data:`LABELS`, an article id as its authors (a table with one
+    column per article), else its name with spaces."""
     if column in LABELS:
         return LABELS[column]
+    if str(column) in articles.IDS:
+        return articles.label(str(column))
     words = str(column).replace("_", " ").strip()
     return words[:1].upper() + words[1:]
 
@@ -115,11 +119,11 @@ def _decimals_needed(values: pd.Series, cap: int = 4) -> int:
     return min(needed, cap)
 
 
-def _format_number(value, decimals: int) -> str:
+def _format_number(value, decimals: int, group: bool = True) -> str:
     value = round_sig(float(value))
     if math.isinf(value):
         return "∞" if value > 0 else "−∞"
-    text = f"{value:,.{decimals}f}"
+    text = f"{value:,.{decimals}f}" if group else f"{value:.{decimals}f}"
     return text.replace("-", "\u2212") if text.startswith("-") else text
 
 
@@ -133,6 +137,7 @@ class ReadableTable:
     name: str
     numeric: frozenset  # labels of right-aligned (numeric) columns
     hrefs: tuple = ()  # (label, (href or "", ...)) per linked column: the cell's text links there
+    empty: str = EMPTY  # shown instead of the rows when there are none
 
     def _repr_html_(self) -> str:
         head = "".join(f'<th scope="col"{_align(c, self.numeric)}>{html.escape(c)}</th>' for c in self.cells.columns)
@@ -145,6 +150,9 @@ class ReadableTable:
                 for c, v in row.items()
             )
             rows.append(f"<tr{attrs}>{tds}</tr>")
+        if not rows:
+            span = max(len(self.cells.columns), 1)
+            rows.append(f'<tr><td class="readable-empty" colspan="{span}">{html.escape(self.empty)}</td></tr>')
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         legend = (
             (
@@ -164,6 +172,8 @@ class ReadableTable:
             "display.max_colwidth", None, "display.width", 10_000, "display.max_rows", None, "display.max_columns", None
         ):
             text = self.cells.to_string(index=False)
+        if self.cells.empty:
+            text = "  ".join(self.cells.columns) + f"\n{self.empty}"
         return (f"{self.caption}\n" if self.caption else "") + text
 
 
@@ -190,21 +200,28 @@ def readable(
     first=("verdict",),
     caption: str = "",
     links: dict | None = None,
+    empty: str = EMPTY,
 ) -> ReadableTable:
     """``frame`` as a :class:`ReadableTable` (see the module docstring).
 
     name: a short id for the table (its HTML id, ``readable-<name>``; "table-" ids are kept for numbered
     tables); labels: code name -> words (added to :data:`LABELS`); decimals: column -> decimals
     (default: what the column needs, at most 4); missing: column -> text shown for a missing value
-    (default "—"); differs: a boolean Series aligned with ``frame`` (or the name of a boolean column)
-    marking rows that differ from the article, whose first shown column gets the ≠ mark; first:
+    (default "—"), or one text for every column; differs: a boolean Series aligned with ``frame`` (or
+    the name of a boolean column) marking rows that differ from the article, whose first shown column
+    gets the ≠ mark; first:
     columns moved to the front, in order, when present; links: column -> function of a cell's value
     giving the URL its text links to (e.g. a claim id to its permalink on the ledger page,
-    :func:`companion.report.claim_href`), "" for none.
+    :func:`companion.report.claim_href`), "" for none. Columns of several levels (a pivot's year and
+    measure) are named by their levels joined with spaces ("2016 printed"); columns of years (or
+    mid-point years) are shown without a thousands separator. empty: the text shown, under the
+    column labels, when the table has no rows (say why, e.g. "— (none: every cell is reproduced)").
     """
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise ValueError(f"table name {name!r}: use lower-case letters, digits and hyphens")
     frame = frame.reset_index(drop=True)
+    if isinstance(frame.columns, pd.MultiIndex):
+        frame.columns = [" ".join(str(part) for part in column if str(part) != "") for column in frame.columns]
     if isinstance(differs, str):
         mask = frame.pop(differs).fillna(False).astype(bool)
     elif differs is None:
@@ -214,7 +231,8 @@ def readable(
     order = [c for c in first if c in frame.columns] + [c for c in frame.columns if c not in first]
     frame = frame[order]
     words = {**LABELS, **(labels or {})}
-    decimals, missing = dict(decimals or {}), dict(missing or {})
+    decimals = dict(decimals or {})
+    missing = dict.fromkeys(frame.columns, missing) if isinstance(missing, str) else dict(missing or {})
     cells, numeric = {}, set()
     for column in frame.columns:
         values = frame[column]
@@ -225,12 +243,16 @@ def readable(
             text = values.map(lambda v: "yes" if v else "no")
         elif pd.api.types.is_integer_dtype(values):
             numeric.add(shown_label)
-            text = values.map(lambda v: MISSING if _is_missing(v) else str(int(v)))
+            shown_missing = missing.get(column, MISSING)
+            text = values.map(lambda v, m=shown_missing: m if _is_missing(v) else str(int(v)))
         elif pd.api.types.is_float_dtype(values):
             numeric.add(shown_label)
             places = decimals.get(column, _decimals_needed(values))
             shown_missing = missing.get(column, MISSING)
-            text = values.map(lambda v, p=places, m=shown_missing: m if _is_missing(v) else _format_number(v, p))
+            group = not _is_year(column)
+            text = values.map(
+                lambda v, p=places, m=shown_missing, g=group: m if _is_missing(v) else _format_number(v, p, g)
+            )
         else:
             shown_missing = missing.get(column, MISSING)
             text = values.map(lambda v, m=shown_missing: m if _is_missing(v) or str(v) == "" else _text(v))
@@ -245,7 +267,12 @@ def readable(
             raise KeyError(f"table {name}: cannot link column {column!r}, the table has {', '.join(frame.columns)}")
         shown_label = words.get(column, label(column))
         hrefs.append((shown_label, tuple("" if _is_missing(v) else str(target(v)) for v in frame[column])))
-    return ReadableTable(table, tuple(bool(m) for m in mask), caption, name, frozenset(numeric), tuple(hrefs))
+    return ReadableTable(table, tuple(bool(m) for m in mask), caption, name, frozenset(numeric), tuple(hrefs), empty)
+
+
+def _is_year(column) -> bool:
+    """A column of years (or of points in time, such as a curve's mid-point): 2012.9, not 2,012.9."""
+    return any(word in str(column).lower() for word in ("year", "midpoint"))
 
 
 def _text(value) -> str:
