@@ -31,6 +31,7 @@ from .precision import round_sig
 DIFFERS_MARK = "\u2260"  # ≠
 MISSING = "\u2014"  # —
 EMPTY = "\u2014 (no rows)"
+TOKEN_LENGTH = 40  # a column whose every cell is one word this long at most (an id, a code) is not wrapped
 
 # code name -> words, for the columns the book's tables share
 LABELS = {
@@ -138,15 +139,16 @@ class ReadableTable:
     numeric: frozenset  # labels of right-aligned (numeric) columns
     hrefs: tuple = ()  # (label, (href or "", ...)) per linked column: the cell's text links there
     empty: str = EMPTY  # shown instead of the rows when there are none
+    tokens: frozenset = frozenset()  # labels of columns of single words (ids, codes): kept on one line
 
     def _repr_html_(self) -> str:
-        head = "".join(f'<th scope="col"{_align(c, self.numeric)}>{html.escape(c)}</th>' for c in self.cells.columns)
+        head = "".join(f'<th scope="col"{self._class(c)}>{html.escape(c)}</th>' for c in self.cells.columns)
         links = dict(self.hrefs)
         rows = []
         for i, (marked, (_, row)) in enumerate(zip(self.marked, self.cells.iterrows())):
             attrs = ' class="differs"' if marked else ""
             tds = "".join(
-                f"<td{_align(c, self.numeric)}>{_cell_html(v, links[c][i] if c in links else '')}</td>"
+                f"<td{self._class(c, v)}>{_cell_html(v, links[c][i] if c in links else '')}</td>"
                 for c, v in row.items()
             )
             rows.append(f"<tr{attrs}>{tds}</tr>")
@@ -167,6 +169,9 @@ class ReadableTable:
             f"{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{legend}</div>"
         )
 
+    def _class(self, column: str, text: str | None = None) -> str:
+        return _classes(column, self.numeric, self.tokens, text)
+
     def __repr__(self) -> str:
         with pd.option_context(
             "display.max_colwidth", None, "display.width", 10_000, "display.max_rows", None, "display.max_columns", None
@@ -185,8 +190,13 @@ def _cell_html(text: str, href: str) -> str:
     return f'{prefix}<a href="{html.escape(href)}">{html.escape(text.removeprefix(prefix))}</a>'
 
 
-def _align(column: str, numeric: frozenset) -> str:
-    return ' class="num"' if column in numeric else ""
+def _classes(column: str, numeric: frozenset, tokens: frozenset, text: str | None) -> str:
+    """A cell's classes: ``num`` (right-aligned, one line), ``token`` (an id kept on one line) and, for a
+    missing value, ``missing`` (its reason may wrap)."""
+    names = [n for n, on in (("num", column in numeric), ("token", column in tokens)) if on]
+    if text is not None and text.startswith(MISSING):
+        names.append("missing")
+    return f' class="{" ".join(names)}"' if names else ""
 
 
 def readable(
@@ -267,7 +277,16 @@ def readable(
             raise KeyError(f"table {name}: cannot link column {column!r}, the table has {', '.join(frame.columns)}")
         shown_label = words.get(column, label(column))
         hrefs.append((shown_label, tuple("" if _is_missing(v) else str(target(v)) for v in frame[column])))
-    return ReadableTable(table, tuple(bool(m) for m in mask), caption, name, frozenset(numeric), tuple(hrefs), empty)
+    tokens = frozenset(
+        c
+        for c in table.columns
+        if c not in numeric
+        and len(table)
+        and all(" " not in v.removeprefix(f"{DIFFERS_MARK} ") and len(v) <= TOKEN_LENGTH for v in table[c])
+    )
+    return ReadableTable(
+        table, tuple(bool(m) for m in mask), caption, name, frozenset(numeric), tuple(hrefs), empty, tokens
+    )
 
 
 def _is_year(column) -> bool:

@@ -116,3 +116,13 @@ def test_an_empty_table_says_so_with_its_reason():
     assert "none: every cell is reproduced" in repr(table) and "Empty DataFrame" not in repr(table)
     assert 'colspan="2">— (none: every cell is reproduced)</td>' in table._repr_html_()
     assert "Verdict" in repr(table) and "<th" in table._repr_html_()
+
+
+def test_ids_stay_on_one_line_and_a_missing_value_may_wrap(frame):
+    html = readable(frame, name="t", missing={"recomputed": "— (no public source)"})._repr_html_()
+    assert '<td class="token"><a' not in html  # no links asked for
+    assert html.count('<td class="token">000-a</td>') == 1  # a claim id: one word
+    assert '<td class="num missing">— (no public source)</td>' in html
+    assert '<th scope="col" class="num">Recomputed</th>' in html
+    notes = [c for c in readable(frame, name="t").tokens]
+    assert "Note" not in notes and "Claim" in notes and "Verdict" not in notes  # "not checkable" has a space
