@@ -32,6 +32,7 @@ DIFFERS_MARK = "\u2260"  # ≠
 MISSING = "\u2014"  # —
 EMPTY = "\u2014 (no rows)"
 TOKEN_LENGTH = 40  # a column whose every cell is one word this long at most (an id, a code) is not wrapped
+PROSE_LENGTH = 60  # a column with a cell longer than this holds sentences: it gets room for a line of them
 
 # code name -> words, for the columns the book's tables share
 LABELS = {
@@ -140,6 +141,7 @@ class ReadableTable:
     hrefs: tuple = ()  # (label, (href or "", ...)) per linked column: the cell's text links there
     empty: str = EMPTY  # shown instead of the rows when there are none
     tokens: frozenset = frozenset()  # labels of columns of single words (ids, codes): kept on one line
+    prose: frozenset = frozenset()  # labels of columns holding sentences: given a readable line length
 
     def _repr_html_(self) -> str:
         head = "".join(f'<th scope="col"{self._class(c)}>{html.escape(c)}</th>' for c in self.cells.columns)
@@ -170,7 +172,7 @@ class ReadableTable:
         )
 
     def _class(self, column: str, text: str | None = None) -> str:
-        return _classes(column, self.numeric, self.tokens, text)
+        return _classes(column, self.numeric, self.tokens, text, self.prose)
 
     def __repr__(self) -> str:
         with pd.option_context(
@@ -190,10 +192,12 @@ def _cell_html(text: str, href: str) -> str:
     return f'{prefix}<a href="{html.escape(href)}">{html.escape(text.removeprefix(prefix))}</a>'
 
 
-def _classes(column: str, numeric: frozenset, tokens: frozenset, text: str | None) -> str:
-    """A cell's classes: ``num`` (right-aligned, one line), ``token`` (an id kept on one line) and, for a
-    missing value, ``missing`` (its reason may wrap)."""
-    names = [n for n, on in (("num", column in numeric), ("token", column in tokens)) if on]
+def _classes(column: str, numeric: frozenset, tokens: frozenset, text: str | None, prose=frozenset()) -> str:
+    """A cell's classes: ``num`` (right-aligned, one line), ``token`` (an id kept on one line), ``prose``
+    (a column of sentences, wide enough to read) and, for a missing value, ``missing`` (its reason may
+    wrap)."""
+    flags = (("num", column in numeric), ("token", column in tokens), ("prose", column in prose))
+    names = [n for n, on in flags if on]
     if text is not None and text.startswith(MISSING):
         names.append("missing")
     return f' class="{" ".join(names)}"' if names else ""
@@ -284,8 +288,9 @@ def readable(
         and len(table)
         and all(" " not in v.removeprefix(f"{DIFFERS_MARK} ") and len(v) <= TOKEN_LENGTH for v in table[c])
     )
+    prose = frozenset(c for c in table.columns if c not in numeric and table[c].str.len().max() > PROSE_LENGTH)
     return ReadableTable(
-        table, tuple(bool(m) for m in mask), caption, name, frozenset(numeric), tuple(hrefs), empty, tokens
+        table, tuple(bool(m) for m in mask), caption, name, frozenset(numeric), tuple(hrefs), empty, tokens, prose
     )
 
 

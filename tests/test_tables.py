@@ -126,3 +126,10 @@ def test_ids_stay_on_one_line_and_a_missing_value_may_wrap(frame):
     assert '<th scope="col" class="num">Recomputed</th>' in html
     notes = [c for c in readable(frame, name="t").tokens]
     assert "Note" not in notes and "Claim" in notes and "Verdict" not in notes  # "not checkable" has a space
+
+
+def test_a_column_of_sentences_gets_room_to_read(frame):
+    table = readable(frame, name="t")
+    assert table.prose == frozenset({"Note"})
+    assert table._repr_html_().count('<td class="prose">') == 1  # the other two notes are empty
+    assert table._repr_html_().count('<td class="prose missing">—</td>') == 2
