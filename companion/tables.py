@@ -30,6 +30,9 @@ from .precision import round_sig
 
 DIFFERS_MARK = "\u2260"  # ≠
 MISSING = "\u2014"  # —
+EMPTY = "\u2014 (no rows)"
+TOKEN_LENGTH = 40  # a column whose every cell is one word this long at most (an id, a code) is not wrapped
+PROSE_LENGTH = 60  # a column with a cell longer than this holds sentences: it gets room for a line of them
 
 # code name -> words, for the columns the book's tables share
 LABELS = {
@@ -89,9 +92,12 @@ LABELS = {
 
 
 def label(column: str) -> str:
-    """A column's label in words: from :data:`LABELS`, else its name with spaces."""
+    """A column's label in words: from :data:`LABELS`, an article id as its authors (a table with one
+    column per article), else its name with spaces."""
     if column in LABELS:
         return LABELS[column]
+    if str(column) in articles.IDS:
+        return articles.label(str(column))
     words = str(column).replace("_", " ").strip()
     return words[:1].upper() + words[1:]
 
@@ -115,11 +121,11 @@ def _decimals_needed(values: pd.Series, cap: int = 4) -> int:
     return min(needed, cap)
 
 
-def _format_number(value, decimals: int) -> str:
+def _format_number(value, decimals: int, group: bool = True) -> str:
     value = round_sig(float(value))
     if math.isinf(value):
         return "∞" if value > 0 else "−∞"
-    text = f"{value:,.{decimals}f}"
+    text = f"{value:,.{decimals}f}" if group else f"{value:.{decimals}f}"
     return text.replace("-", "\u2212") if text.startswith("-") else text
 
 
@@ -133,18 +139,24 @@ class ReadableTable:
     name: str
     numeric: frozenset  # labels of right-aligned (numeric) columns
     hrefs: tuple = ()  # (label, (href or "", ...)) per linked column: the cell's text links there
+    empty: str = EMPTY  # shown instead of the rows when there are none
+    tokens: frozenset = frozenset()  # labels of columns of single words (ids, codes): kept on one line
+    prose: frozenset = frozenset()  # labels of columns holding sentences: given a readable line length
 
     def _repr_html_(self) -> str:
-        head = "".join(f'<th scope="col"{_align(c, self.numeric)}>{html.escape(c)}</th>' for c in self.cells.columns)
+        head = "".join(f'<th scope="col"{self._class(c)}>{html.escape(c)}</th>' for c in self.cells.columns)
         links = dict(self.hrefs)
         rows = []
         for i, (marked, (_, row)) in enumerate(zip(self.marked, self.cells.iterrows())):
             attrs = ' class="differs"' if marked else ""
             tds = "".join(
-                f"<td{_align(c, self.numeric)}>{_cell_html(v, links[c][i] if c in links else '')}</td>"
+                f"<td{self._class(c, v)}>{_cell_html(v, links[c][i] if c in links else '')}</td>"
                 for c, v in row.items()
             )
             rows.append(f"<tr{attrs}>{tds}</tr>")
+        if not rows:
+            span = max(len(self.cells.columns), 1)
+            rows.append(f'<tr><td class="readable-empty" colspan="{span}">{html.escape(self.empty)}</td></tr>')
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         legend = (
             (
@@ -159,11 +171,16 @@ class ReadableTable:
             f"{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{legend}</div>"
         )
 
+    def _class(self, column: str, text: str | None = None) -> str:
+        return _classes(column, self.numeric, self.tokens, text, self.prose)
+
     def __repr__(self) -> str:
         with pd.option_context(
             "display.max_colwidth", None, "display.width", 10_000, "display.max_rows", None, "display.max_columns", None
         ):
             text = self.cells.to_string(index=False)
+        if self.cells.empty:
+            text = "  ".join(self.cells.columns) + f"\n{self.empty}"
         return (f"{self.caption}\n" if self.caption else "") + text
 
 
@@ -175,8 +192,15 @@ def _cell_html(text: str, href: str) -> str:
     return f'{prefix}<a href="{html.escape(href)}">{html.escape(text.removeprefix(prefix))}</a>'
 
 
-def _align(column: str, numeric: frozenset) -> str:
-    return ' class="num"' if column in numeric else ""
+def _classes(column: str, numeric: frozenset, tokens: frozenset, text: str | None, prose=frozenset()) -> str:
+    """A cell's classes: ``num`` (right-aligned, one line), ``token`` (an id kept on one line), ``prose``
+    (a column of sentences, wide enough to read) and, for a missing value, ``missing`` (its reason may
+    wrap)."""
+    flags = (("num", column in numeric), ("token", column in tokens), ("prose", column in prose))
+    names = [n for n, on in flags if on]
+    if text is not None and text.startswith(MISSING):
+        names.append("missing")
+    return f' class="{" ".join(names)}"' if names else ""
 
 
 def readable(
@@ -190,21 +214,28 @@ def readable(
     first=("verdict",),
     caption: str = "",
     links: dict | None = None,
+    empty: str = EMPTY,
 ) -> ReadableTable:
     """``frame`` as a :class:`ReadableTable` (see the module docstring).
 
     name: a short id for the table (its HTML id, ``readable-<name>``; "table-" ids are kept for numbered
     tables); labels: code name -> words (added to :data:`LABELS`); decimals: column -> decimals
     (default: what the column needs, at most 4); missing: column -> text shown for a missing value
-    (default "—"); differs: a boolean Series aligned with ``frame`` (or the name of a boolean column)
-    marking rows that differ from the article, whose first shown column gets the ≠ mark; first:
+    (default "—"), or one text for every column; differs: a boolean Series aligned with ``frame`` (or
+    the name of a boolean column) marking rows that differ from the article, whose first shown column
+    gets the ≠ mark; first:
     columns moved to the front, in order, when present; links: column -> function of a cell's value
     giving the URL its text links to (e.g. a claim id to its permalink on the ledger page,
-    :func:`companion.report.claim_href`), "" for none.
+    :func:`companion.report.claim_href`), "" for none. Columns of several levels (a pivot's year and
+    measure) are named by their levels joined with spaces ("2016 printed"); columns of years (or
+    mid-point years) are shown without a thousands separator. empty: the text shown, under the
+    column labels, when the table has no rows (say why, e.g. "— (none: every cell is reproduced)").
     """
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise ValueError(f"table name {name!r}: use lower-case letters, digits and hyphens")
     frame = frame.reset_index(drop=True)
+    if isinstance(frame.columns, pd.MultiIndex):
+        frame.columns = [" ".join(str(part) for part in column if str(part) != "") for column in frame.columns]
     if isinstance(differs, str):
         mask = frame.pop(differs).fillna(False).astype(bool)
     elif differs is None:
@@ -214,7 +245,8 @@ def readable(
     order = [c for c in first if c in frame.columns] + [c for c in frame.columns if c not in first]
     frame = frame[order]
     words = {**LABELS, **(labels or {})}
-    decimals, missing = dict(decimals or {}), dict(missing or {})
+    decimals = dict(decimals or {})
+    missing = dict.fromkeys(frame.columns, missing) if isinstance(missing, str) else dict(missing or {})
     cells, numeric = {}, set()
     for column in frame.columns:
         values = frame[column]
@@ -225,12 +257,16 @@ def readable(
             text = values.map(lambda v: "yes" if v else "no")
         elif pd.api.types.is_integer_dtype(values):
             numeric.add(shown_label)
-            text = values.map(lambda v: MISSING if _is_missing(v) else str(int(v)))
+            shown_missing = missing.get(column, MISSING)
+            text = values.map(lambda v, m=shown_missing: m if _is_missing(v) else str(int(v)))
         elif pd.api.types.is_float_dtype(values):
             numeric.add(shown_label)
             places = decimals.get(column, _decimals_needed(values))
             shown_missing = missing.get(column, MISSING)
-            text = values.map(lambda v, p=places, m=shown_missing: m if _is_missing(v) else _format_number(v, p))
+            group = not _is_year(column)
+            text = values.map(
+                lambda v, p=places, m=shown_missing, g=group: m if _is_missing(v) else _format_number(v, p, g)
+            )
         else:
             shown_missing = missing.get(column, MISSING)
             text = values.map(lambda v, m=shown_missing: m if _is_missing(v) or str(v) == "" else _text(v))
@@ -245,7 +281,22 @@ def readable(
             raise KeyError(f"table {name}: cannot link column {column!r}, the table has {', '.join(frame.columns)}")
         shown_label = words.get(column, label(column))
         hrefs.append((shown_label, tuple("" if _is_missing(v) else str(target(v)) for v in frame[column])))
-    return ReadableTable(table, tuple(bool(m) for m in mask), caption, name, frozenset(numeric), tuple(hrefs))
+    tokens = frozenset(
+        c
+        for c in table.columns
+        if c not in numeric
+        and len(table)
+        and all(" " not in v.removeprefix(f"{DIFFERS_MARK} ") and len(v) <= TOKEN_LENGTH for v in table[c])
+    )
+    prose = frozenset(c for c in table.columns if c not in numeric and table[c].str.len().max() > PROSE_LENGTH)
+    return ReadableTable(
+        table, tuple(bool(m) for m in mask), caption, name, frozenset(numeric), tuple(hrefs), empty, tokens, prose
+    )
+
+
+def _is_year(column) -> bool:
+    """A column of years (or of points in time, such as a curve's mid-point): 2012.9, not 2,012.9."""
+    return any(word in str(column).lower() for word in ("year", "midpoint"))
 
 
 def _text(value) -> str:

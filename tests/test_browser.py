@@ -61,18 +61,6 @@ EXTERNAL = re.compile(r"^([a-z][a-z0-9+.-]*:|//)", re.I)  # http:, https:, mailt
 # The browser asks for /favicon.ico by itself; the book declares no favicon, so that request is not a
 # missing asset of the book (a favicon a page does link is checked like any other asset).
 BROWSER_OWN = {"/favicon.ico"}
-# Pages whose tables still show None / NaN (not yet passed through companion.tables.readable, issue 18).
-# A ratchet: a page not listed fails on None / NaN, and a listed page that no longer shows any fails
-# too, so that the list only shrinks.
-STILL_SHOWS_MISSING = {
-    "chapters/institutions-egov/02_egdi_timeline.html",
-    "chapters/institutions-egov/03_freedom_house_kz.html",
-    "chapters/institutions-egov/04_egdi_vs_freedom.html",
-    "chapters/participation-uk-kz/01_table1a_kz_regions.html",
-    "chapters/participation-uk-kz/03_text_claims.html",
-    "chapters/participation-uk-kz/07_evoting_timeline.html",
-    "chapters/reproducibility/03_discrepancy_types.html",
-}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -526,11 +514,6 @@ async def browse(ws_url: str, base: str, pages: list[tuple[str, str | None]], sh
             )
             if phone["width"] > phone["window"] + 1:
                 found.append(f"page is {phone['width']} px wide in a {phone['window']} px (phone) window")
-            shows_missing = any(p.startswith("None/NaN shown") for p in found)
-            if rel in STILL_SHOWS_MISSING:
-                found = [p for p in found if not p.startswith("None/NaN shown")]
-                if not shows_missing:
-                    found.append("shows no None/NaN any more: remove it from STILL_SHOWS_MISSING")
             if shot:
                 png = await cdp.send("Page.captureScreenshot", {"format": "png"}, session)
                 (shots / shot.replace(".png", "--phone.png")).write_bytes(base64.b64decode(png["data"]))

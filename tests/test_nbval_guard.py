@@ -40,12 +40,12 @@ def test_nbval_fails_when_a_stored_output_changes(tmp_path):
     for cell in nb["cells"]:
         for output in cell.get("outputs", []):
             text = output.get("data", {}).get("text/plain")
-            if not changed and text and "reproduced       54" in "".join(text):
-                output["data"]["text/plain"] = "".join(text).replace("reproduced       54", "reproduced       53")
+            if not changed and text and "reproduced    54" in "".join(text):
+                output["data"]["text/plain"] = "".join(text).replace("reproduced    54", "reproduced    53")
                 changed = True
     assert changed, "the verdict count output was not found in the stored notebook"
     copy = tmp_path / NOTEBOOK.name
     copy.write_text(json.dumps(nb), encoding="utf-8")
     result = run_nbval(copy)
     assert result.returncode != 0, result.stdout[-3000:]
-    assert "reproduced       53" in result.stdout or "mismatch" in result.stdout.lower()
+    assert "reproduced    53" in result.stdout or "mismatch" in result.stdout.lower()

@@ -77,3 +77,59 @@ def test_linked_column_renders_links_and_keeps_the_differs_mark():
 def test_linking_a_missing_column_names_it():
     with pytest.raises(KeyError, match="claim_id"):
         readable(pd.DataFrame({"x": [1]}), name="bad", links={"claim_id": str})
+
+
+def test_article_ids_as_columns_are_named_by_their_authors():
+    tally = pd.DataFrame({"kind": ["typo"], "000": [1], "002": [0], "004": [2]})
+    table = readable(tally, name="t")
+    assert list(table.cells.columns) == ["Kind"] + [articles.label(a) for a in ("000", "002", "004")]
+
+
+def test_columns_of_several_levels_are_joined_in_words():
+    wide = pd.DataFrame({("Akmola", ""): ["a"], (2016, "printed"): [70.5], (2016, "recomputed"): [np.nan]})
+    table = readable(wide, name="t", missing="— (no such area that year)")
+    assert list(table.cells.columns) == ["Akmola", "2016 printed", "2016 recomputed"]
+    assert list(table.cells.iloc[0]) == ["a", "70.5", "— (no such area that year)"]
+
+
+def test_one_missing_text_for_every_column(frame):
+    table = readable(frame, name="t", missing="— (not in the file)")
+    assert table.cells["Printed"].iloc[2] == "— (not in the file)"
+    assert table.cells["Note"].iloc[2] == "— (not in the file)"
+
+
+def test_a_missing_integer_gets_its_reason_too():
+    ranks = pd.DataFrame({"year": [2016, 2020], "rank": pd.array([pd.NA, 94], dtype="Int64")})
+    table = readable(ranks, name="t", missing={"rank": "— (no rank in the file)"})
+    assert list(table.cells["Rank"]) == ["— (no rank in the file)", "94"]
+
+
+def test_years_have_no_thousands_separator_other_numbers_do():
+    frame = pd.DataFrame({"midpoint": [2012.92], "year_leader": [1998.73], "users": [1234567.0]})
+    table = readable(frame, name="t", decimals={"users": 0})
+    assert list(table.cells.iloc[0]) == ["2012.92", "1998.73", "1,234,567"]
+
+
+def test_an_empty_table_says_so_with_its_reason():
+    frame = pd.DataFrame({"claim_id": pd.Series([], dtype=str), "verdict": pd.Series([], dtype=str)})
+    table = readable(frame, name="t", empty="— (none: every cell is reproduced)")
+    assert "none: every cell is reproduced" in repr(table) and "Empty DataFrame" not in repr(table)
+    assert 'colspan="2">— (none: every cell is reproduced)</td>' in table._repr_html_()
+    assert "Verdict" in repr(table) and "<th" in table._repr_html_()
+
+
+def test_ids_stay_on_one_line_and_a_missing_value_may_wrap(frame):
+    html = readable(frame, name="t", missing={"recomputed": "— (no public source)"})._repr_html_()
+    assert '<td class="token"><a' not in html  # no links asked for
+    assert html.count('<td class="token">000-a</td>') == 1  # a claim id: one word
+    assert '<td class="num missing">— (no public source)</td>' in html
+    assert '<th scope="col" class="num">Recomputed</th>' in html
+    notes = [c for c in readable(frame, name="t").tokens]
+    assert "Note" not in notes and "Claim" in notes and "Verdict" not in notes  # "not checkable" has a space
+
+
+def test_a_column_of_sentences_gets_room_to_read(frame):
+    table = readable(frame, name="t")
+    assert table.prose == frozenset({"Note"})
+    assert table._repr_html_().count('<td class="prose">') == 1  # the other two notes are empty
+    assert table._repr_html_().count('<td class="prose missing">—</td>') == 2
