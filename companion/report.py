@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import articles, ledger
+from . import articles, ledger, published
 
 MAX_UNCHECKABLE_LISTED = 3
 LEDGER_PAGE = "chapters/reproducibility/01_ledger.html"
@@ -109,10 +109,17 @@ CLAIM_MISSING = {
 }
 
 
+def _units() -> dict[str, str]:
+    """Text claim id -> its unit, as transcribed (``data/published/ledger_claims.csv``)."""
+    claims = published.claims()
+    return dict(zip(claims["claim_id"], claims["unit"].astype(str)))
+
+
 def claims_table(frame: pd.DataFrame, notebook: str, *, name: str, **options):
     """A table that lists claims (or their evidence) as the book shows it: :func:`companion.tables.readable`
     with the verdict first, rows that differ marked, every claim id a link to its permalink on the
-    ledger page, and missing values explained. A claim id in the index is made a column first."""
+    ledger page, and missing values explained; a claim whose unit is a year shows its numbers as
+    years. A claim id in the index is made a column first."""
     from .tables import readable
 
     if frame.index.name is not None or any(n is not None for n in frame.index.names):
@@ -124,6 +131,8 @@ def claims_table(frame: pd.DataFrame, notebook: str, *, name: str, **options):
     differs = frame["verdict"] == ledger.DIFFERS if "verdict" in frame.columns else None
     options.setdefault("missing", {k: v for k, v in CLAIM_MISSING.items() if k in frame.columns})
     options.setdefault("first", ("verdict", "claim_id"))
+    units = frame["unit"] if "unit" in frame.columns else frame["claim_id"].map(_units())
+    options.setdefault("year_rows", units.astype(str).str.strip().eq("year"))
     return readable(
         frame, name=name, differs=differs, links={"claim_id": lambda claim: claim_href(claim, notebook)}, **options
     )

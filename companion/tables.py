@@ -215,6 +215,7 @@ def readable(
     caption: str = "",
     links: dict | None = None,
     empty: str = EMPTY,
+    year_rows=None,
 ) -> ReadableTable:
     """``frame`` as a :class:`ReadableTable` (see the module docstring).
 
@@ -230,6 +231,9 @@ def readable(
     measure) are named by their levels joined with spaces ("2016 printed"); columns of years (or
     mid-point years) are shown without a thousands separator. empty: the text shown, under the
     column labels, when the table has no rows (say why, e.g. "— (none: every cell is reproduced)").
+    year_rows: a boolean Series aligned with ``frame`` marking rows whose numbers are years (a claim
+    whose unit is a year, in a column of claims of mixed units): their numbers show as years (2008,
+    not 2,008.0000).
     """
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise ValueError(f"table name {name!r}: use lower-case letters, digits and hyphens")
@@ -247,6 +251,11 @@ def readable(
     words = {**LABELS, **(labels or {})}
     decimals = dict(decimals or {})
     missing = dict.fromkeys(frame.columns, missing) if isinstance(missing, str) else dict(missing or {})
+    as_year = (
+        pd.Series(False, index=frame.index)
+        if year_rows is None
+        else pd.Series(list(year_rows), index=frame.index).fillna(False).astype(bool)
+    )
     cells, numeric = {}, set()
     for column in frame.columns:
         values = frame[column]
@@ -264,8 +273,16 @@ def readable(
             places = decimals.get(column, _decimals_needed(values))
             shown_missing = missing.get(column, MISSING)
             group = not _is_year(column)
-            text = values.map(
-                lambda v, p=places, m=shown_missing, g=group: m if _is_missing(v) else _format_number(v, p, g)
+            text = pd.Series(
+                [
+                    shown_missing
+                    if _is_missing(v)
+                    else _format_number(v, _decimals_needed(pd.Series([v])), False)
+                    if year
+                    else _format_number(v, places, group)
+                    for v, year in zip(values, as_year)
+                ],
+                index=values.index,
             )
         else:
             shown_missing = missing.get(column, MISSING)

@@ -133,3 +133,11 @@ def test_a_column_of_sentences_gets_room_to_read(frame):
     assert table.prose == frozenset({"Note"})
     assert table._repr_html_().count('<td class="prose">') == 1  # the other two notes are empty
     assert table._repr_html_().count('<td class="prose missing">—</td>') == 2
+
+
+def test_rows_of_years_show_their_numbers_as_years():
+    frame = pd.DataFrame({"claim": ["a", "b"], "value": [10.065, 2008.0], "gap": [1.5, 3.0]})
+    shown = readable(frame, name="years", year_rows=[False, True]).cells
+    assert list(shown["Value"]) == ["10.065", "2008"] and list(shown["Gap"]) == ["1.5", "3"]
+    plain = readable(frame, name="no-years").cells
+    assert list(plain["Value"]) == ["10.065", "2,008.000"]
