@@ -56,7 +56,7 @@ def _fetch(args):
 
 
 # --- execute --------------------------------------------------------------------------------------
-def _execute_arguments(parser):
+def _notebooks_argument(parser):
     parser.add_argument(
         "notebooks",
         nargs="*",
@@ -66,12 +66,17 @@ def _execute_arguments(parser):
     )
 
 
+def _notebooks(args) -> list[Path]:
+    """The notebooks named (each checked before any runs), or else every notebook of the book."""
+    for path in args.notebooks:
+        _existing_notebook(path)
+    return args.notebooks or _book_notebooks()
+
+
 def _execute(args):
     from .notebooks import execute
 
-    for path in args.notebooks:  # all named notebooks are checked before any runs
-        _existing_notebook(path)
-    for path in args.notebooks or _book_notebooks():
+    for path in _notebooks(args):
         print(f"executing {path}", file=sys.stderr)
         execute(path)
 
@@ -108,24 +113,15 @@ def _prerun_arguments(parser):
     parser.add_argument(
         "--workers", type=int, default=None, help="notebooks executed at once (default: the number of CPU cores)"
     )
-    parser.add_argument(
-        "notebooks",
-        nargs="*",
-        type=Path,
-        metavar="NOTEBOOK",
-        help="notebook paths (.ipynb); none means every notebook of the book",
-    )
+    _notebooks_argument(parser)
 
 
 def _prerun(args):
+    from .checkout import BOOK_ROOT
     from .prerun import execute_into_cache
 
-    for path in args.notebooks:
-        _existing_notebook(path)
-    from .checkout import BOOK_ROOT
-
     cache = args.cache or BOOK_ROOT / "_build" / ".jupyter_cache"
-    outcome = execute_into_cache(cache, args.notebooks or _book_notebooks(), workers=args.workers)
+    outcome = execute_into_cache(cache, _notebooks(args), workers=args.workers)
     for kind, paths in outcome.items():
         print(f"{kind}: {len(paths)}" + "".join(f"\n  {p}" for p in paths if kind != "succeeded"), file=sys.stderr)
 
@@ -204,22 +200,14 @@ def _launch_cells_arguments(parser):
         action="store_true",
         help="change nothing; fail when a notebook's launch cell is not the generated one",
     )
-    parser.add_argument(
-        "notebooks",
-        nargs="*",
-        type=Path,
-        metavar="NOTEBOOK",
-        help="notebook paths (.ipynb); none means every notebook of the book",
-    )
+    _notebooks_argument(parser)
 
 
 def _launch_cells(args):
     from . import launch
     from .release import PublicationError
 
-    for path in args.notebooks:
-        _existing_notebook(path)
-    paths = args.notebooks or _book_notebooks()
+    paths = _notebooks(args)
     try:
         source = launch.cell()
     except PublicationError as error:
@@ -258,7 +246,7 @@ COMMANDS: dict[str, Command] = {
         "execute notebooks in place (refresh their stored outputs)",
         "Execute notebooks in place, each in a fresh kernel with its folder as working directory, "
         "and store their outputs (no timing metadata). Stops at the first cell error.",
-        _execute_arguments,
+        _notebooks_argument,
         _execute,
     ),
     "prerun": Command(

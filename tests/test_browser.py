@@ -42,16 +42,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from conftest import ROOT
 
+from companion.pdf import HEADLESS_FLAGS
+
 CHROMIUM = shutil.which("chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM_FLAGS = HEADLESS_FLAGS  # the PDF's headless Chromium, without its print flags
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 VIEWPORT = (1280, 1600)
 PHONE_WIDTH = 390
