@@ -33,9 +33,10 @@ data: $(INSTALLED)
 
 ## Build the HTML book into _build/html. Notebooks whose code changed (or that were never run) are
 ## executed first, in parallel, into jupyter-book's execution cache; the build renders from it.
+## One build at a time per checkout: a second `make book` waits for the first (companion/booklock.py).
 book: data
-	$(BIN)/python -m companion prerun --cache _build/.jupyter_cache
-	$(JB) build --warningiserror --nitpick --keep-going .
+	$(BIN)/python -m companion.booklock _build/.book.lock -- sh -c '$(BIN)/python -m companion prerun \
+		--cache _build/.jupyter_cache && $(JB) build --warningiserror --nitpick --keep-going .'
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
 ## Run every test: unit tests, nbval over every notebook, executed-cells guard, a clean -W build,
