@@ -93,7 +93,8 @@ def changed_inputs(old: dict | None, new: dict) -> list[str]:
     changed = [name for name in names if old.get("files", {}).get(name) != new["files"].get(name)]
     if old.get("execute") != new["execute"]:
         changed.append("_config.yml (execute)")
-    changed += [name for name in NOTEBOOK_ENVIRONMENT if old.get("environment", {}).get(name) != new["environment"][name]]
+    before = old.get("environment", {})
+    changed += [name for name in NOTEBOOK_ENVIRONMENT if before.get(name) != new["environment"][name]]
     return changed
 
 
