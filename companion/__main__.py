@@ -124,9 +124,15 @@ def _prerun(args):
     outcome = execute_into_cache(cache, _notebooks(args), workers=args.workers)
     failures = outcome.pop("failures", [])
     print(", ".join(f"{kind}: {len(paths)}" for kind, paths in outcome.items()), file=sys.stderr)
-    if failures:  # the build would only show the same error again: stop before it, page untouched
+    if failures:  # the build would only show the same error again: stop before it
+        html = Path(cache).parent / "html"
+        for path in outcome["excepted"] + outcome["errored"]:  # no old page stays published
+            try:
+                (html / Path(path).resolve().relative_to(BOOK_ROOT)).with_suffix(".html").unlink(missing_ok=True)
+            except ValueError:
+                pass  # a notebook outside the book has no page
         for line in failures:
-            print(f"error: {line}", file=sys.stderr)
+            print(f"error: {line}; its page is not published", file=sys.stderr)
         raise SystemExit(2)
 
 
