@@ -347,7 +347,16 @@ def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def _utf8_streams() -> None:
+    """Write UTF-8 whatever the terminal's locale says (``LC_ALL=C``, ``PYTHONUTF8=0``): the book's
+    names and quotes are not ASCII, and an ASCII stream would stop a listing halfway."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(encoding="utf-8")
+
+
 def main(argv=None) -> int:
+    _utf8_streams()
     args = parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _raise_interrupt)  # stop as cleanly on SIGTERM as on Ctrl-C
     try:
