@@ -41,10 +41,16 @@ book: data
 ## Run every test: unit tests, nbval over every notebook, executed-cells guard, a clean -W build,
 ## the built book in headless Chromium. Two workers (pytest-xdist): one builds the book and tests it,
 ## the other runs nbval and the unit tests (TEST_WORKERS=1 for one process).
+## Temporary files (pytest's folders, the notebook kernels' connection files) go to TEST_TMP, emptied
+## when a run starts; the kernels' connection files are removed however the run ends (Ctrl-C too).
 TEST_WORKERS ?= 2
+TESTS ?= tests chapters about
+TEST_TMP ?= _build/test-tmp
 test: data
-	COMPANION_BASE_URL= COMPANION_REPOSITORY= $(BIN)/python -m pytest tests chapters about --nbval --nbval-current-env -p no:cacheprovider \
-		-n $(TEST_WORKERS) --dist loadgroup
+	@rm -rf "$(TEST_TMP)" && mkdir -p "$(TEST_TMP)"
+	@trap 'rm -f "$(TEST_TMP)"/tmp*.json' EXIT; trap 'exit 130' INT TERM; \
+	TMPDIR="$(abspath $(TEST_TMP))" COMPANION_BASE_URL= COMPANION_REPOSITORY= $(BIN)/python -m pytest $(TESTS) \
+		--nbval --nbval-current-env -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
 
 ## The whole book as one PDF, _build/pdf/book.pdf: the single-page HTML build (from the same execution
 ## cache as `make book`: same figures, numbers, glued values, verdicts and citations), printed by
