@@ -358,13 +358,16 @@ EVOTING_MILESTONES = table(
 # -------------------------------------------------------------------------- checking
 
 
-def check(frame: pd.DataFrame, schema: pa.DataFrameSchema, key: str) -> pd.DataFrame:
+def check(frame: pd.DataFrame, schema: pa.DataFrameSchema, key: str, row: str = "row") -> pd.DataFrame:
     """``frame`` validated (numbers coerced) against ``schema``; on failure a :class:`SchemaError`
-    naming the data ``key``, each failing column and its rule, with an example value and row."""
+    naming the data ``key``, each failing column and its rule, with an example value and row (the
+    frame's index; ``row`` names what it counts, e.g. ``"line"`` for the lines of a file).
+
+    A check on the whole frame names the column it reports in its error, as ``"column: rule"``."""
     try:
         return schema.validate(frame, lazy=True)
     except _PanderaErrors as exc:
-        problems = _problems(exc.failure_cases, frame, schema)
+        problems = _problems(exc.failure_cases, frame, schema, row)
     except _PanderaError as exc:  # raised eagerly by some checks even under lazy validation
         problems = [(str(exc.column_name or "?"), _rule(str(exc.check)), str(exc))]
     shown = [f"column {column!r} breaks the rule '{rule}': {detail}" for column, rule, detail in problems]
@@ -397,23 +400,31 @@ def _number(text_value: str) -> str:
     return str(int(value)) if value.is_integer() else str(value)
 
 
-def _problems(cases: pd.DataFrame, frame: pd.DataFrame, schema) -> list[tuple[str, str, str]]:
+def _problems(cases: pd.DataFrame, frame: pd.DataFrame, schema, row_word: str = "row") -> list[tuple[str, str, str]]:
     problems = []
     for (column, check_name), group in cases.groupby(["column", "check"], sort=False, dropna=False):
         rule = _rule(str(check_name))
         if rule == "one row per key":
             key_columns = list(schema.unique or [])
+            if not set(key_columns) <= set(frame.columns):  # a key column is missing: reported as such
+                continue
             dupes = frame[frame.duplicated(key_columns, keep=False)]
             first = dupes.iloc[0][key_columns].to_dict() if len(dupes) else {}
-            problems.append(("+".join(key_columns), rule, f"{len(dupes)} rows share a key, e.g. {first}"))
+            same = dupes[(dupes[key_columns] == pd.Series(first)).all(axis=1)].index if len(dupes) else []
+            where = f" ({row_word}s {', '.join(str(i) for i in same)})" if row_word != "row" else ""
+            problems.append(("+".join(key_columns), rule, f"{len(dupes)} rows share a key, e.g. {first}{where}"))
             continue
+        if ": " in rule and rule.split(": ", 1)[0] in frame.columns:  # a check on the whole frame
+            if rule.split(": ", 1)[0] != column:
+                continue
+            rule = rule.split(": ", 1)[1]
         if rule == "required column":
             problems.append(
                 (str(group["failure_case"].iloc[0]), rule, f"missing; the file has columns {list(frame.columns)}")
             )
             continue
         first = group.iloc[0]
-        row = "" if pd.isna(first["index"]) else f" in row {int(first['index'])}"
+        row = "" if pd.isna(first["index"]) else f" in {row_word} {int(first['index'])}"
         if rule == "no missing values":
             detail = f"{len(group)} missing, first{row}"
         elif rule.startswith("values of type"):
