@@ -232,3 +232,40 @@ def test_execute_reports_a_schema_error_in_one_line(scratch, tmp_path):
     assert "'88.2x' in line 2" in errors[0]
     assert "Traceback" not in result.stderr
     assert notebook.read_bytes() == before
+
+
+def test_prerun_reports_a_schema_error_in_one_line(scratch, tmp_path):
+    """`make book` first runs `python -m companion prerun`: a notebook that meets a broken transcription is
+    reported by the file's error line (not the cell's traceback) and is not cached."""
+    import nbformat
+
+    scratch("published/ledger_claims.csv", ",88.2,%,0.05\n", ",88.2x,%,0.05\n")
+    notebook = tmp_path / "broken.ipynb"
+    source = (
+        "from pathlib import Path\n"
+        "from companion import published\n"
+        f"published.PUBLISHED = Path({str(tmp_path / 'published')!r})\n"
+        "published.claims()"
+    )
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]), notebook)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "companion",
+            "prerun",
+            "--cache",
+            str(tmp_path / "cache"),
+            "--workers",
+            "1",
+            str(notebook),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    errors = [line for line in result.stderr.splitlines() if "error: " in line]
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith(f"{notebook}: error: data file 'data/published/ledger_claims.csv': column 'published'")
+    assert "'88.2x' in line 2" in errors[0]
+    assert "Traceback" not in result.stderr and "excepted: 1" in result.stderr
