@@ -457,17 +457,17 @@ _TYPE_NAMES = {"string[python]": "text", "str": "text", "int64": "integer", "flo
 def describe() -> pd.DataFrame:
     """Every schema declared here, one row per column: schema, column, type, whether values may be
     missing, value checks, and the columns that identify a row. Schemas built per edition or sheet
-    are shown for one example (EGDI 2020, FIW03, ONS table 1B)."""
+    are shown for one example (EGDI 2020, FIW03, ONS table 1B); those of the transcriptions
+    (:mod:`companion.published_schemas`) follow under each file's name."""
+    from . import published_schemas  # the transcriptions under data/published and data/mappings
+
     examples = {"EGDI": egdi(2020), "FH_SCORES_2003_RAW": fh_scores_2003_raw("FIW03"), "ONS_ADULTS": ons_adults(100)}
+    transcribed = [*published_schemas.SCHEMAS.values(), published_schemas.FIGURE_NODES]
+    transcribed.append(published_schemas.figure_edges(["(a node id)"]))
     rows = []
-    for schema in sorted([*_declared().values(), *examples.values()], key=lambda s: s.name):
+    for schema in sorted([*_declared().values(), *examples.values(), *transcribed], key=lambda s: s.name):
         for column, spec in schema.columns.items():
-            checks = [
-                _rule(f"in_range({c.statistics['min_value']}, {c.statistics['max_value']})")
-                if c.name == "in_range"
-                else str(c.name)
-                for c in spec.checks
-            ]
+            checks = [_check_text(c) for c in spec.checks]
             rows.append(
                 {
                     "table": schema.name,
@@ -479,6 +479,18 @@ def describe() -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _check_text(check: pa.Check) -> str:
+    """A column check in words, for the data page."""
+    stats = check.statistics or {}
+    if check.name == "in_range":
+        return _rule(f"in_range({stats['min_value']}, {stats['max_value']})")
+    if check.name == "isin":
+        return "one of: " + ", ".join(map(str, stats["allowed_values"]))
+    if check.name == "str_matches":
+        return f"matches {stats['pattern']}"
+    return str(check.error or check.name)
 
 
 def _declared() -> dict[str, pa.DataFrameSchema]:
