@@ -74,11 +74,19 @@ def _notebooks(args) -> list[Path]:
 
 
 def _execute(args):
-    from .notebooks import execute
+    from nbclient.exceptions import CellExecutionError
+
+    from .notebooks import execute, expected_failure
 
     for path in _notebooks(args):
         print(f"executing {path}", file=sys.stderr)
-        execute(path)
+        try:
+            execute(path)
+        except CellExecutionError as exc:
+            message = expected_failure(exc)
+            if message is None:
+                raise
+            raise CommandError(f"{path}: {message}") from None
 
 
 def _book_notebooks() -> list[Path]:
@@ -333,8 +341,9 @@ def _expected(exc: BaseException) -> bool:
     if isinstance(exc, (CommandError, CheckoutError, FileNotFoundError)):
         return True
     from .sources import DataFileError, UnknownKeyError  # imported fine, since the command got this far
+    from .validate import SchemaError
 
-    return isinstance(exc, (DataFileError, UnknownKeyError))
+    return isinstance(exc, (DataFileError, UnknownKeyError, SchemaError))
 
 
 def _message(exc: BaseException) -> str:

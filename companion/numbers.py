@@ -112,10 +112,14 @@ def extract_all(folder: Path | None = None) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def read_index(path: Path = INDEX) -> pd.DataFrame:
+def read_index(path: Path | None = None) -> pd.DataFrame:
+    path = INDEX if path is None else path
     if not path.is_file():
         raise FileNotFoundError(f"number index {path} is missing; rebuild it with `python -m companion.numbers`")
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    from .published import checked
+
+    frame = checked(frame, path)  # the schema of data/published/numbers_index.csv
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"number index {path}: missing columns {missing}")

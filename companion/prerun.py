@@ -31,7 +31,7 @@ from jupyter_cache import get_cache
 from jupyter_cache.base import CacheBundleIn
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
-from .notebooks import all_notebooks, run
+from .notebooks import all_notebooks, expected_failure, run
 
 GRACE = 5.0  # seconds a worker has to kill its kernel and exit after SIGTERM
 
@@ -52,7 +52,8 @@ def _worker(path: str, timeout: int, conn) -> None:
             run(nb, Path(path).parent, timeout)
             conn.send(("succeeded", nb, time.perf_counter() - start))
         except (CellExecutionError, CellTimeoutError) as exc:
-            conn.send(("excepted", str(exc), time.perf_counter() - start))
+            message = expected_failure(exc)
+            conn.send(("excepted", str(exc) if message is None else f"error: {message}", time.perf_counter() - start))
         except Exception:
             conn.send(("errored", traceback.format_exc(), time.perf_counter() - start))
         conn.close()
