@@ -183,6 +183,7 @@ def _status(edition: int, also: str = "", note: str = "", **kwargs) -> Recompute
         vintage=f"FIW edition {edition} (year {edition - 1})",
         reading=CLOSED + also,
         read_as="Not Free",
+        released=edition,  # one past edition, as kept unchanged in the 2024 compilation
         **kwargs,
     )
 
@@ -227,6 +228,7 @@ def fh_rank_94() -> list[Recomputed]:
             FREEDOM_NOTEBOOK,
             sources=FH_SCORE_KEYS,
             vintage="FIW edition 2021 (year 2020)",
+            released=2021,
             reading="a rank in Freedom House's 2021 edition, as the sentence attributes it",
         ),
         Recomputed(
