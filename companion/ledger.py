@@ -163,6 +163,16 @@ def vintage_problems(rows: list[dict]) -> list[str]:
     return out
 
 
+REPEAT_RULE = (
+    "One claim per statement per place. A statement is one value said of one thing at one place of the article "
+    "(a line of the text copy, or a cell of a printed table). A statement printed again elsewhere, in the text "
+    "or in a table, is another claim with its own row, judged by the same evidence and counted again: the "
+    "counts of claims count printed statements. Statements printed together (two years in one sentence, a "
+    "number of voters and a number of hours) are one claim each. Numbers written as words (one tweet, the "
+    "first million) are statements like digits."
+)
+
+
 @dataclass(frozen=True)
 class Recomputed:
     """One piece of evidence for a claim: a value recomputed from ``sources``.
