@@ -97,12 +97,12 @@ VERDICT_RULE = (
 # The vintage rule, made checkable: the year up to which each article could have seen a source, and the
 # year each source's values were first published. A deciding piece of evidence (CITED, LIKELY) must
 # come from values published no later than its article (tests/test_ledger.py checks every one).
-ARTICLE_SEEN = {
-    "000": 2022,  # published in Adam alemi, 2022, No. 3 (93)
-    "002": 2022,  # its references were consulted in January 2022 (date of reference: 27.01.2022 ...)
-    # not dated in the copy; the latest event it reports is of the second half of 2019 and its data end
-    # in 2018: the book takes vintages published up to 2021 as ones it could have seen
-    "004": 2021,
+ARTICLE_SEEN = {"000": 2022, "002": 2022, "004": 2021}
+ARTICLE_SEEN_WHY = {
+    "000": "published in Adam alemi, 2022, No. 3 (93)",
+    "002": "its references were consulted in January 2022",
+    "004": "not dated in the copy; the latest event it reports is of the second half of 2019 and its data end in "
+    "2018, so the book takes vintages published up to 2021 as ones it could have seen",
 }
 SOURCE_RELEASED = {
     **{f"egov_{y}": y for y in (2003, 2004, 2005, 2008, 2010, 2012, 2014, 2016, 2018, 2020, 2022)},
@@ -131,6 +131,14 @@ SOURCE_RELEASED = {
     "worldbank_population_share_1564": 2022,
     "worldbank_population_share_65up": 2022,
 }
+
+
+VINTAGE_RULE = (
+    "Evidence decides only when its values were first published no later than the article could see them: "
+    + "; ".join(f"article {a}, {y} ({ARTICLE_SEEN_WHY[a]})" for a, y in ARTICLE_SEEN.items())
+    + ". Later vintages are shown beside and never decide; tests/test_ledger.py fails when a deciding source is "
+    "later than its article."
+)
 
 
 def released(e: Recomputed) -> int | None:
