@@ -24,7 +24,7 @@ ARTICLE_IDS = tuple(_registry.IDS)
 # Kinds the code relies on: numbers.py counts years apart from other numbers; the e-government timeline
 # draws spans for kind "stage"; the Figure 1 notebook colours boxes by role; ledger.MINOR_DISCREPANCIES
 # names one type of discrepancy.
-NUMBER_KINDS = ("number", "year")
+NUMBER_KINDS = ("number", "year", "word")  # a word: a number written out ("two countries", "tripled")
 STAGE_KINDS = ("stage", "programme", "date")
 FIGURE_ROLES = ("driver", "area", "outcome")
 DISCREPANCY_TYPES = (
