@@ -41,15 +41,13 @@ book: data
 ## Run every test: unit tests, nbval over every notebook, executed-cells guard, a clean -W build,
 ## the built book in headless Chromium. Two workers (pytest-xdist): one builds the book and tests it,
 ## the other runs nbval and the unit tests (TEST_WORKERS=1 for one process).
-## Temporary files (pytest's folders, the notebook kernels' connection files) go to TEST_TMP, emptied
-## when a run starts; the kernels' connection files are removed however the run ends (Ctrl-C too).
+## Temporary files (pytest's folders, the notebook kernels' connection files) go to a folder of this
+## run's own, removed however the run ends (Ctrl-C too): nothing is left in /tmp.
 TEST_WORKERS ?= 2
 TESTS ?= tests chapters about
-TEST_TMP ?= _build/test-tmp
 test: data
-	@rm -rf "$(TEST_TMP)" && mkdir -p "$(TEST_TMP)"
-	@trap 'rm -f "$(TEST_TMP)"/tmp*.json' EXIT; trap 'exit 130' INT TERM; \
-	TMPDIR="$(abspath $(TEST_TMP))" COMPANION_BASE_URL= COMPANION_REPOSITORY= $(BIN)/python -m pytest $(TESTS) \
+	@T=$$(mktemp -d "$${TMPDIR:-/tmp}/companion-test.XXXXXX") && trap 'rm -rf "$$T"' EXIT && trap 'exit 130' INT TERM && \
+	TMPDIR="$$T" COMPANION_BASE_URL= COMPANION_REPOSITORY= $(BIN)/python -m pytest $(TESTS) \
 		--nbval --nbval-current-env -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
 
 ## The whole book as one PDF, _build/pdf/book.pdf: the single-page HTML build (from the same execution
