@@ -107,20 +107,14 @@ def test_an_ascii_terminal_gets_the_whole_listing_in_utf8(command):
     import os
 
     base = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHONIOENCODING"))}
-    utf8 = subprocess.run(
-        [sys.executable, "-m", "companion", command],
-        cwd=ROOT,
-        env={**base, "LC_ALL": "C.UTF-8", "PYTHONUTF8": "1"},
-        capture_output=True,
-        timeout=300,
-    )
-    ascii_ = subprocess.run(
-        [sys.executable, "-m", "companion", command],
-        cwd=ROOT,
-        env={**base, "LC_ALL": "C", "PYTHONUTF8": "0"},
-        capture_output=True,
-        timeout=300,
-    )
+
+    def under(locale: str, utf8_mode: str) -> subprocess.CompletedProcess:
+        env = {**base, "LC_ALL": locale, "PYTHONUTF8": utf8_mode}
+        return subprocess.run(
+            [sys.executable, "-m", "companion", command], cwd=ROOT, env=env, capture_output=True, timeout=300
+        )
+
+    utf8, ascii_ = under("C.UTF-8", "1"), under("C", "0")
     assert ascii_.returncode == 0 and b"Traceback" not in ascii_.stderr, ascii_.stderr.decode()
     assert utf8.returncode == 0, utf8.stderr.decode()
     if command == "claims":  # the listing holds text that is not ASCII: the test means something

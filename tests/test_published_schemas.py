@@ -168,22 +168,33 @@ def test_implausible_year(scratch):
     assert "'year'" in message and "[2000, 2030]" in message and "line 3" in message
 
 
-def test_unknown_kind_in_number_index(scratch):
-    scratch("published/numbers_index.csv", ",year,", ",yaer,")
-    message = error_of(numbers.read_index)
-    assert "data/published/numbers_index.csv" in message and "'kind'" in message and "'yaer'" in message
-
-
-def test_unknown_discrepancy_type(scratch):
-    scratch("mappings/ledger_discrepancy_types.csv", "typo or slip in the article", "typo")
-    message = error_of(lambda: published.mapping("ledger_discrepancy_types"))
-    assert "data/mappings/ledger_discrepancy_types.csv" in message and "'type'" in message and "'typo'" in message
-
-
-def test_unknown_article_in_exhibit_names(scratch):
-    scratch("mappings/exhibits_names.csv", "article000_table1a_kz_regions,000,", "article000_table1a_kz_regions,009,")
-    message = error_of(exhibits.article_names)
-    assert "data/mappings/exhibits_names.csv" in message and "'article'" in message and "'009'" in message
+@pytest.mark.parametrize(
+    "file, old, new, read, column, value",
+    [
+        ("published/numbers_index.csv", ",year,", ",yaer,", lambda: numbers.read_index(), "kind", "yaer"),
+        (
+            "mappings/ledger_discrepancy_types.csv",
+            "typo or slip in the article",
+            "typo",
+            lambda: published.mapping("ledger_discrepancy_types"),
+            "type",
+            "typo",
+        ),
+        (
+            "mappings/exhibits_names.csv",
+            "article000_table1a_kz_regions,000,",
+            "article000_table1a_kz_regions,009,",
+            lambda: exhibits.article_names(),
+            "article",
+            "009",
+        ),
+    ],
+    ids=["kind-in-number-index", "discrepancy-type", "article-in-exhibit-names"],
+)
+def test_unknown_value_of_a_known_set(scratch, file, old, new, read, column, value):
+    scratch(file, old, new)
+    message = error_of(read)
+    assert f"data/{file}" in message and f"'{column}'" in message and f"'{value}'" in message
 
 
 def test_duplicated_area_mapping(scratch):
