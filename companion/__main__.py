@@ -74,11 +74,19 @@ def _notebooks(args) -> list[Path]:
 
 
 def _execute(args):
-    from .notebooks import execute
+    from nbclient.exceptions import CellExecutionError
+
+    from .notebooks import execute, expected_failure
 
     for path in _notebooks(args):
         print(f"executing {path}", file=sys.stderr)
-        execute(path)
+        try:
+            execute(path)
+        except CellExecutionError as exc:
+            message = expected_failure(exc)
+            if message is None:
+                raise
+            raise CommandError(f"{path}: {message}") from None
 
 
 def _book_notebooks() -> list[Path]:
@@ -315,7 +323,8 @@ COMMANDS: dict[str, Command] = {
         "Print this machine's computing environment (Python, pinned packages, BLAS library and the "
         "kernel it chose, numpy's SIMD extensions, OS, CPU) and what differs from the record of the "
         "environment that produced the stored notebook outputs (about/computing-environment.json). "
-        "--write makes this machine's environment the record (make execute does this).",
+        "--write makes this machine's environment the record (make environment-record does this; "
+        "nothing else writes it).",
         _environment_arguments,
         _environment,
     ),
@@ -344,8 +353,9 @@ def _expected(exc: BaseException) -> bool:
     if isinstance(exc, (CommandError, CheckoutError, FileNotFoundError)):
         return True
     from .sources import DataFileError, UnknownKeyError  # imported fine, since the command got this far
+    from .validate import SchemaError
 
-    return isinstance(exc, (DataFileError, UnknownKeyError))
+    return isinstance(exc, (DataFileError, UnknownKeyError, SchemaError))
 
 
 def _message(exc: BaseException) -> str:
@@ -358,7 +368,16 @@ def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def _utf8_streams() -> None:
+    """Write UTF-8 whatever the terminal's locale says (``LC_ALL=C``, ``PYTHONUTF8=0``): the book's
+    names and quotes are not ASCII, and an ASCII stream would stop a listing halfway."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(encoding="utf-8")
+
+
 def main(argv=None) -> int:
+    _utf8_streams()
     args = parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _raise_interrupt)  # stop as cleanly on SIGTERM as on Ctrl-C
     try:
