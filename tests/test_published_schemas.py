@@ -276,7 +276,8 @@ def test_prerun_reports_a_schema_error_in_one_line(scratch, tmp_path):
         timeout=300,
     )
     errors = [line for line in result.stderr.splitlines() if "error: " in line]
-    assert len(errors) == 1, result.stderr
-    assert errors[0].startswith(f"{notebook}: error: data file 'data/published/ledger_claims.csv': column 'published'")
+    assert len(errors) == 1 and errors[0].startswith("error: "), result.stderr
+    assert errors[0].startswith(f"error: {notebook}: data file 'data/published/ledger_claims.csv': column 'published'")
+    assert errors[0].endswith("its page is not published") and result.returncode == 2
     assert "'88.2x' in line 2" in errors[0]
     assert "Traceback" not in result.stderr and "excepted: 1" in result.stderr
