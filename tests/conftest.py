@@ -129,21 +129,29 @@ def pytest_collection_modifyitems(config, items):
     items[:] = over_build + [item for item in items if item not in over_build]
 
 
+# The test build runs in another time zone and under the C locale (Python coerces it to UTF-8):
+# the determinism and image tests then show that neither reaches a number, a page or a figure file.
+ELSEWHERE = {"TZ": "Pacific/Kiritimati", "LC_ALL": "C", "LANG": "C"}
+
+
 def _build() -> Build:
     """As ``make book`` does, from scratch: every notebook executed (in parallel) into an empty
-    execution cache, then ``jupyter-book build`` renders from that cache."""
+    execution cache, then ``jupyter-book build`` renders from that cache (under :data:`ELSEWHERE`)."""
     shutil.rmtree(BUILD, ignore_errors=True)
+    env = {**os.environ, **ELSEWHERE}
     prerun = subprocess.run(
         [sys.executable, "-m", "companion", "prerun", "--cache", str(BUILD / "_build" / ".jupyter_cache")],
         capture_output=True,
         text=True,
         cwd=ROOT,
+        env=env,
     )
     jb = Path(sys.executable).with_name("jupyter-book")
     result = subprocess.run(
         [str(jb), "build", "--warningiserror", "--nitpick", "--keep-going", "--path-output", str(BUILD), str(ROOT)],
         capture_output=True,
         text=True,
+        env=env,
     )
     log = prerun.stdout + prerun.stderr + result.stdout + result.stderr
     return Build(BUILD / "_build" / "html", log, prerun.returncode or result.returncode)
