@@ -280,7 +280,7 @@ COMMANDS: dict[str, Command] = {
     "exhibits": Command(
         "print the list of tables and figures as Markdown",
         "Print the book's tables and figures, with their notebooks and raw files, as a Markdown table "
-        "(the one in README.md).",
+        "(the book's page List of tables and figures shows the same).",
         _no_arguments,
         _exhibits,
     ),

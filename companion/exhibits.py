@@ -585,7 +585,7 @@ def _code(words: str) -> str:
 
 
 def markdown() -> str:
-    """The exhibits as a Markdown table (pasted into README.md by ``python -m companion exhibits``): the
+    """The exhibits as a Markdown table (printed by ``python -m companion exhibits``): the
     functions column names those the notebook (or the ledger, for a printed table) calls; the book's
     page lists every function they reach as well."""
     lines = [

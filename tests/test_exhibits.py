@@ -141,13 +141,6 @@ def test_a_loader_whose_files_depend_on_arguments_must_list_them():
         sources.loader(keys_of=lambda year: [f"egov_{year}"])
 
 
-def test_readme_and_cli_list_the_same_map():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert exhibits.markdown() in readme, (
-        "README's 'Tables and figures' table is stale: paste the output of `python -m companion exhibits`"
-    )
-
-
 def test_the_book_page_shows_the_map(table):
     nb = json.loads((ROOT / "about" / "exhibits.ipynb").read_text(encoding="utf-8"))
     shown = "".join(

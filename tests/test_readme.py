@@ -1,24 +1,63 @@
-"""The README is the replication package's front page: it must show the two commands, every data
-source and every exhibit of the book."""
+"""The README is the replication package's front page, kept short: how to read the book first, then
+the two commands, where the data come from and where everything else is. What it leaves to the book's
+pages (every raw file with its URL, every exhibit) is checked there."""
+
+import html
+import json
+import re
 
 from conftest import ROOT
 
 from companion import exhibits, sources
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+LIMIT = 12_000  # characters (issue 27): the rest is in the book's pages
 
 
-def test_two_commands_in_order():
+def _shown(notebook: str) -> str:
+    nb = json.loads((ROOT / notebook).read_text(encoding="utf-8"))
+    return "".join(
+        "".join(o.get("data", {}).get("text/html", "")) + "".join(o.get("text", ""))
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+        for o in c.get("outputs", [])
+    )
+
+
+def test_the_readme_is_short():
+    assert len(README) <= LIMIT, f"README.md has {len(README)} characters; move detail to a page under about/"
+
+
+def test_how_to_read_the_book_comes_first():
+    first = README[: README.index("## Two commands")]
+    for needed in ("_build/html/index.html", "make pdf", "_build/pdf/book.pdf", "CITATION.cff", "How to cite"):
+        assert needed in first, f"the README's first screen does not say {needed!r}"
     assert README.index("make book") < README.index("make test")
 
 
-def test_every_source_is_listed_with_its_url():
+def test_every_page_the_readme_names_exists_in_the_book():
+    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:about|chapters)/[\w/-]+)\.(?:md|ipynb)`", README))
+    assert {"about/maintaining", "about/reliability", "about/data", "about/exhibits"} <= named
+    for page in named:
+        assert f"file: {page}\n" in toc or page.startswith("chapters/reproducibility/"), page
+        assert any((ROOT / f"{page}{suffix}").is_file() for suffix in (".md", ".ipynb")), page
+
+
+def test_every_publisher_is_named():
     for src in sources.sources().values():
-        assert f"`{src.key}`" in README, src.key
-        assert src.url in README, src.key
+        name = re.split(r" \(|, ", src.publisher)[0]
+        assert name in README, f"README's data table does not name {name} ({src.key})"
 
 
-def test_every_exhibit_is_listed():
+def test_the_data_page_lists_every_file_with_its_url():
+    shown = _shown("about/data.ipynb")
+    for src in sources.sources().values():
+        assert src.key in shown or html.escape(src.key) in shown, src.key
+        assert src.url in shown or html.escape(src.url) in shown, f"the data page does not give the URL of {src.key}"
+
+
+def test_the_exhibits_page_lists_every_exhibit():
+    shown = _shown("about/exhibits.ipynb")
     for row in exhibits.exhibits().itertuples():
-        assert row.exhibit in README, f"README does not list {row.exhibit} ({row.notebook})"
-        assert row.notebook in README, row.notebook
+        assert row.exhibit in shown, f"the exhibits page does not list {row.exhibit} ({row.notebook})"
