@@ -8,7 +8,35 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 JB := $(BIN)/jupyter-book
 
-.PHONY: book test execute data bench baselines clean venv pdf release lab clean-venv lint
+## A checkout that cannot be written (a read-only mount, a snapshot): every goal stops at once in one
+## line, before anything is set up. Build a copy elsewhere with `make book BUILD_DIR=/a/writable/folder`:
+## the checkout's tracked files (as they are now) are copied there and the goals run in the copy, with
+## the raw-data mirror and the articles' copies still found where this checkout finds them.
+ifneq ($(BUILD_DIR),)
+GOALS := $(or $(MAKECMDGOALS),book)
+ABS = $(if $(1),$(abspath $(if $(filter /%,$(1)),$(1),$(CURDIR)/$(1))))
+COPY_ENV := COMPANION_DATA_MIRROR="$(call ABS,$(COMPANION_DATA_MIRROR))" \
+	COMPANION_ARTICLES="$(or $(call ABS,$(COMPANION_ARTICLES)),$(abspath $(CURDIR)/../shared/articles))"
+.PHONY: $(GOALS) copy-to-build-dir
+copy-to-build-dir:
+	@mkdir -p "$(BUILD_DIR)"
+	@if [ -d .git ] || [ -f .git ]; then git ls-files -z | tar --null --ignore-failed-read -T - -cf - 2>/dev/null; \
+	else tar --exclude=./.venv --exclude=./_build --exclude=./data/raw -cf - .; fi | tar -xmf - -C "$(BUILD_DIR)"
+	@echo "building a copy of $(CURDIR) in $(abspath $(BUILD_DIR))"
+$(firstword $(GOALS)): copy-to-build-dir
+	@$(COPY_ENV) $(MAKE) --no-print-directory -C "$(BUILD_DIR)" BUILD_DIR= $(GOALS)
+$(wordlist 2,99,$(GOALS)): $(firstword $(GOALS)) ; @:
+else
+
+ifneq ($(filter-out help,$(or $(MAKECMDGOALS),book)),)
+UNWRITABLE := $(shell for d in . _build _static/figures _static/ledger data/raw $(VENV); do \
+	[ -d "$$d" ] || continue; t=$$(mktemp "$$d/.write-probe.XXXXXX" 2>/dev/null) && rm -f "$$t" || { echo "$$d"; break; }; done)
+ifneq ($(UNWRITABLE),)
+$(error error: $(abspath $(UNWRITABLE)) cannot be written (a read-only checkout?): build a copy elsewhere with `make book BUILD_DIR=/a/writable/folder`)
+endif
+endif
+
+.PHONY: book test execute environment-record data bench baselines clean venv pdf release lab clean-venv lint
 
 ## .venv holds exactly the pinned requirements: made anew whenever requirements.txt, uv's pin or
 ## pyproject.toml changes, by companion/installer.py: with uv (its wheel fetched by pip, pinned in
@@ -56,18 +84,23 @@ data: $(INSTALLED)
 
 ## Build the HTML book into _build/html. Notebooks whose code changed (or that were never run) are
 ## executed first, in parallel, into jupyter-book's execution cache; the build renders from it.
+## One build at a time per checkout: a second `make book` waits for the first (companion/booklock.py).
 book: data
-	$(BIN)/python -m companion prerun --cache _build/.jupyter_cache
-	$(JB) build --warningiserror --nitpick --keep-going .
+	$(BIN)/python -m companion.booklock _build/.book.lock -- sh -c '$(BIN)/python -m companion prerun \
+		--cache _build/.jupyter_cache && $(JB) build --warningiserror --nitpick --keep-going .'
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
 ## Run every test: unit tests, nbval over every notebook, executed-cells guard, a clean -W build,
 ## the built book in headless Chromium. Two workers (pytest-xdist): one builds the book and tests it,
 ## the other runs nbval and the unit tests (TEST_WORKERS=1 for one process).
+## Temporary files (pytest's folders, the notebook kernels' connection files) go to a folder of this
+## run's own, removed however the run ends (Ctrl-C too): nothing is left in /tmp.
 TEST_WORKERS ?= 2
+TESTS ?= tests chapters about
 test: data $(ACTIONLINT)
-	COMPANION_BASE_URL= COMPANION_REPOSITORY= $(BIN)/python -m pytest tests chapters about --nbval --nbval-current-env -p no:cacheprovider \
-		-n $(TEST_WORKERS) --dist loadgroup
+	@T=$$(mktemp -d "$${TMPDIR:-/tmp}/companion-test.XXXXXX") && trap 'rm -rf "$$T"' EXIT && trap 'exit 130' INT TERM && \
+	TMPDIR="$$T" COMPANION_BASE_URL= COMPANION_REPOSITORY= $(BIN)/python -m pytest $(TESTS) \
+		--nbval --nbval-current-env -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
 
 ## The whole book as one PDF, _build/pdf/book.pdf: the single-page HTML build (from the same execution
 ## cache as `make book`: same figures, numbers, glued values, verdicts and citations), printed by
@@ -101,11 +134,17 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## Re-execute notebooks in place after an intended change (NB=path/to/one.ipynb for just one), first
-## recording the computing environment that produces the stored outputs (about/computing-environment.json).
+## Re-execute notebooks in place after an intended change (NB=path/to/one.ipynb for just one).
+## It changes only the notebooks: the record of the computing environment stays as it is.
 execute: data
+	$(BIN)/python -m companion execute $(NB)
+
+## Make this machine's computing environment the record of the stored outputs
+## (about/computing-environment.json and its page), only when asked: after `make execute` of every
+## notebook on the machine that makes the book's reference outputs.
+environment-record: data
 	$(BIN)/python -m companion environment --write
-	$(BIN)/python -m companion execute $(NB) $(if $(NB),about/environment.ipynb)
+	$(BIN)/python -m companion execute about/environment.ipynb
 
 ## Print build and test timings (see benchmarks/README.md).
 bench: data
@@ -120,3 +159,5 @@ baselines: data
 
 clean:
 	rm -rf _build _static/figures
+
+endif  # BUILD_DIR

@@ -74,11 +74,19 @@ def _notebooks(args) -> list[Path]:
 
 
 def _execute(args):
-    from .notebooks import execute
+    from nbclient.exceptions import CellExecutionError
+
+    from .notebooks import execute, expected_failure
 
     for path in _notebooks(args):
         print(f"executing {path}", file=sys.stderr)
-        execute(path)
+        try:
+            execute(path)
+        except CellExecutionError as exc:
+            message = expected_failure(exc)
+            if message is None:
+                raise
+            raise CommandError(f"{path}: {message}") from None
 
 
 def _book_notebooks() -> list[Path]:
@@ -122,8 +130,18 @@ def _prerun(args):
 
     cache = args.cache or BOOK_ROOT / "_build" / ".jupyter_cache"
     outcome = execute_into_cache(cache, _notebooks(args), workers=args.workers)
-    for kind, paths in outcome.items():
-        print(f"{kind}: {len(paths)}" + "".join(f"\n  {p}" for p in paths if kind != "succeeded"), file=sys.stderr)
+    failures = outcome.pop("failures", [])
+    print(", ".join(f"{kind}: {len(paths)}" for kind, paths in outcome.items()), file=sys.stderr)
+    if failures:  # the build would only show the same error again: stop before it
+        html = Path(cache).parent / "html"
+        for path in outcome["excepted"] + outcome["errored"]:  # no old page stays published
+            try:
+                (html / Path(path).resolve().relative_to(BOOK_ROOT)).with_suffix(".html").unlink(missing_ok=True)
+            except ValueError:
+                pass  # a notebook outside the book has no page
+        for line in failures:
+            print(f"error: {line}; its page is not published", file=sys.stderr)
+        raise SystemExit(2)
 
 
 # --- exhibits -------------------------------------------------------------------------------------
@@ -253,7 +271,9 @@ COMMANDS: dict[str, Command] = {
         "execute, in parallel, the notebooks the execution cache lacks",
         "Execute, in parallel, the notebooks whose code jupyter-book's execution cache does not hold "
         "and store the results in that cache (make book runs this before building). A notebook that "
-        "fails is listed and not cached: the build runs it again and shows the error.",
+        "fails is not cached and ends the command with one error: line naming it and its failing cell, "
+        "exit status 2. When the package, a data declaration, a published table or the execution "
+        "settings changed since the cache was filled, the cache is emptied first: every notebook runs.",
         _prerun_arguments,
         _prerun,
     ),
@@ -303,7 +323,8 @@ COMMANDS: dict[str, Command] = {
         "Print this machine's computing environment (Python, pinned packages, BLAS library and the "
         "kernel it chose, numpy's SIMD extensions, OS, CPU) and what differs from the record of the "
         "environment that produced the stored notebook outputs (about/computing-environment.json). "
-        "--write makes this machine's environment the record (make execute does this).",
+        "--write makes this machine's environment the record (make environment-record does this; "
+        "nothing else writes it).",
         _environment_arguments,
         _environment,
     ),
@@ -332,8 +353,9 @@ def _expected(exc: BaseException) -> bool:
     if isinstance(exc, (CommandError, CheckoutError, FileNotFoundError)):
         return True
     from .sources import DataFileError, UnknownKeyError  # imported fine, since the command got this far
+    from .validate import SchemaError
 
-    return isinstance(exc, (DataFileError, UnknownKeyError))
+    return isinstance(exc, (DataFileError, UnknownKeyError, SchemaError))
 
 
 def _message(exc: BaseException) -> str:
@@ -346,7 +368,16 @@ def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def _utf8_streams() -> None:
+    """Write UTF-8 whatever the terminal's locale says (``LC_ALL=C``, ``PYTHONUTF8=0``): the book's
+    names and quotes are not ASCII, and an ASCII stream would stop a listing halfway."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(encoding="utf-8")
+
+
 def main(argv=None) -> int:
+    _utf8_streams()
     args = parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _raise_interrupt)  # stop as cleanly on SIGTERM as on Ctrl-C
     try:

@@ -126,6 +126,7 @@ def uk_16_44_2020() -> Recomputed:
 
 
 @recomputes("000-uk-75plus-share-2020")
+@recomputes("000-uk-75plus-share-2020-line76")  # the same statement printed again: one claim per place
 def uk_75_2020() -> Recomputed:
     return _uk(uk_adults("75+", ons.RECENT, 2020), "ONS table 1B, age 75+")
 
@@ -320,6 +321,8 @@ not_checkable_claims(
         "000-evoting-uk-remote",
         "000-evoting-uk-last-pilots",
         "000-evoting-uk-optical-scan",
+        "000-evoting-uk-optical-scan-mayor-2004",
+        "000-evoting-uk-optical-scan-european-2004",
         "000-evoting-kz-law",
         "000-evoting-kz-sailau",
     ),
@@ -333,12 +336,19 @@ not_checkable_claims(
     CLAIMS_NOTEBOOK,
 )
 not_checkable_claims(
-    ("000-evoting-id-voters",),
+    ("000-participation-four-categories",),
+    "a count in a typology from the cited literature ([3], p. 351), not a statistic; no data file among our "
+    "sources records it",
+    CLAIMS_NOTEBOOK,
+)
+not_checkable_claims(
+    ("000-evoting-id-voters", "000-evoting-id-hours"),
     "a hypothetical requirement quoted from the literature, not a statistic; no source to recompute it from",
     CLAIMS_NOTEBOOK,
 )
 not_checkable_claims(
     (
+        "000-social-izzard-tweets",
         "000-social-izzard-retweets",
         "000-social-robertsonsteff-tweets",
         "000-social-robertsonsteff-retweets",

@@ -93,12 +93,18 @@ ITU_REGIONS = {"world": "World", "europe": "Europe", "africa": "Africa"}
 
 # Early users: 41.1 thousand in 1997, five times more in 2001, the first million in 2005
 POP_VINTAGE_IDS = {"pop2023": "2023-03-30", "pop2026": "2026"}
-POP_ROLES = {"pop2023": LIKELY, "pop2026": OTHER}
+# Both population vintages (and the World Bank's 2024 shares) were published after the article: they
+# are shown beside and never decide (the vintage rule); OWID's 2021 vintage decides.
+POP_ROLES = {"pop2023": OTHER, "pop2026": OTHER}
 EARLY_CAUSE = (
     "the article's counts probably come from another source (e.g. national counts of users or "
     "subscribers, or an earlier ITU estimate) that is not among our files"
 )
-OWID_NOTE = "OWID's own counts (WB share x UN population), 2021 vintage"
+OWID_NOTE = "OWID's derived count of users (ITU share x UN population), not a count of users"
+NO_COUNTED_SERIES = (
+    "no counted series of Internet users (ITU's or the Committee on Statistics' own counts) is among our "
+    "files: the mirror holds shares, populations and OWID's derived counts only"
+)
 
 # The 2019 leak; the state programmes
 DIGITAL_KZ_LAW = (
@@ -305,7 +311,7 @@ def _early_claim(value, note, reading: str, owid_note: str) -> list[Recomputed]:
             value(_owid_users()),
             OWID_USERS_KEYS,
             EARLY_NOTEBOOK,
-            owid_note,
+            f"{owid_note}; {NO_COUNTED_SERIES}",
             vintage=owid.VINTAGE,
             reading=OWID_NOTE,
             role=LIKELY,
@@ -358,7 +364,18 @@ def first_million() -> list[Recomputed]:
 @recomputes("004-leak-adults-2019")
 def leak_adults() -> list[Recomputed]:
     pop = population_2019()
-    out = []
+    out = [
+        ledger.not_checkable(
+            "the size of the leak comes from the article's source [8], not among our files, and no "
+            "population by age published by 2021 is either (the World Bank's age shares are of 2022-05-25, "
+            "its totals of 2023 and 2026); those later vintages, shown beside, give "
+            f"{pop['population_15_plus'].min():.1f}-{pop['population_15_plus'].max():.1f} million aged 15+ "
+            "in 2019, while 18 million is close to the total population",
+            LEAK_NOTEBOOK,
+            vintage="a population by age published by 2021",
+            reading="adults read as aged 15 and over",
+        )
+    ]
     for i, row in enumerate(pop.itertuples()):
         out.append(
             Recomputed(
@@ -374,7 +391,7 @@ def leak_adults() -> list[Recomputed]:
                 f"verdict holds for it too",
                 vintage=f"WB population {row.vintage}",
                 reading="adults read as aged 15 and over",
-                role=LIKELY if i == 0 else OTHER,
+                role=OTHER,
             )
         )
     return out

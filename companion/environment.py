@@ -5,8 +5,9 @@ the machine a process runs on -- Python, every package pinned in ``requirements.
 installed distribution with its version, the BLAS library and the kernel it chose (threadpoolctl),
 numpy's SIMD extensions in use, the variables that steer them, the OS and the CPU model.
 
-``make execute`` writes it to :data:`RECORD` (``python -m companion environment --write``) after
-re-executing notebooks, so the record says what produced the stored outputs. The book's page
+``make environment-record`` writes it to :data:`RECORD` (``python -m companion environment --write``),
+only when asked: on the machine that re-executed every notebook, so the record says what produced
+the stored outputs. Nothing else writes it (``make execute`` changes only notebooks). The book's page
 *Computing environment* shows the record; when a test run's outputs differ from the stored ones, the
 test report adds what differs between this machine and the record (``tests/conftest.py``).
 """
@@ -119,7 +120,7 @@ def current() -> dict:
 def read_record(path: Path = RECORD) -> dict:
     if not path.is_file():
         raise FileNotFoundError(
-            f"no computing-environment record at {path}: run `make execute` "
+            f"no computing-environment record at {path}: run `make environment-record` "
             "(or python -m companion environment --write) to make one"
         )
     return json.loads(path.read_text(encoding="utf-8"))

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import ledger, sources
+from . import ledger, published, sources
 from .sources import ROOT, read_yaml
 
 PACKAGE = "companion"
@@ -208,6 +208,8 @@ class _Reads:
 def _published_file(target: str, args: list) -> str | None:
     if target == "published.table" and args:
         return f"data/published/{args[0]}.csv"
+    if target == "published.document" and args:
+        return f"data/published/{args[0]}.yaml"
     if target == "published.claims":
         return "data/published/ledger_claims.csv"
     return None
@@ -493,7 +495,7 @@ def chapter_order() -> list[str]:
 
 def article_names() -> pd.DataFrame:
     """The article's own name for each exhibit (our small mapping), indexed by exhibit."""
-    names = pd.read_csv(NAMES_FILE, dtype=str, keep_default_na=False)
+    names = published.checked(pd.read_csv(NAMES_FILE, dtype=str, keep_default_na=False), NAMES_FILE)
     return names.set_index("exhibit")
 
 

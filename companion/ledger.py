@@ -82,7 +82,8 @@ VERDICT_RULE = (
     "A claim is one printed statement. Its evidence is a list of recomputations, each from one source at one "
     "vintage under one reading of the article's words. Evidence decides when it comes from the source the "
     "article cites or, where it cites none we hold, the source it most plausibly used, at a vintage the article "
-    "could have seen, under a reading its words allow; other evidence (later vintages, other regions, "
+    "could have seen (values first published no later than the article was written), under a reading its "
+    "words allow; other evidence (later vintages, other regions, "
     "definitions or sources) is shown beside and never decides. A piece of evidence matches when the gap "
     "between its value and the printed value, rounded to 6 significant digits, is at most the tolerance (half "
     "of the last printed digit unless the claim says otherwise), or, for words, when they are equal ignoring "
@@ -90,6 +91,93 @@ VERDICT_RULE = (
     "value and none matches (the ledger shows the closest), or when no deciding evidence has a value but "
     "another source matches the printed value (the number is right, its source is not the one named); "
     "otherwise it is not checkable, with the reason."
+)
+
+
+# The vintage rule, made checkable: the year up to which each article could have seen a source, and the
+# year each source's values were first published. A deciding piece of evidence (CITED, LIKELY) must
+# come from values published no later than its article (tests/test_ledger.py checks every one).
+ARTICLE_SEEN = {"000": 2022, "002": 2022, "004": 2021}
+ARTICLE_SEEN_WHY = {
+    "000": "published in Adam alemi, 2022, No. 3 (93)",
+    "002": "its references were consulted in January 2022",
+    "004": "not dated in the copy; the latest event it reports is of the second half of 2019 and its data end in "
+    "2018, so the book takes vintages published up to 2021 as ones it could have seen",
+}
+SOURCE_RELEASED = {
+    **{f"egov_{y}": y for y in (2003, 2004, 2005, 2008, 2010, 2012, 2014, 2016, 2018, 2020, 2022)},
+    "egov_2022_with_regions_modified": 2022,
+    "egov_2024_modified": 2024,
+    # compilations of past editions: evidence from one edition gives that edition's year (released=)
+    "freedomhouse_all_data_2013_2024": 2024,
+    "freedomhouse_ratings_1973_2024": 2024,
+    "freedomhouse_scores_2003_2024": 2024,
+    "itu_key_ict_2017": 2017,
+    "itu_key_ict_2019": 2019,
+    # the national SDG platform's values 2011-2020 are unchanged since its 2021 release
+    "kazstat_ref_area_en": 2021,
+    "kazstat_ref_area_ru": 2021,
+    "kazstat_sdg_17_8_1": 2021,
+    "owid_internet_share_2021": 2021,
+    "owid_internet_users_2021": 2021,
+    "ti_cpi_2020": 2021,
+    "ons_internet_users_2020": 2021,
+    "ons_sdg_17_8_1": 2021,
+    "worldbank_internet_country_meta": 2024,
+    "worldbank_internet_share": 2024,
+    "worldbank_population_2023": 2023,
+    "worldbank_population_2026": 2026,
+    "worldbank_population_share_0014": 2022,
+    "worldbank_population_share_1564": 2022,
+    "worldbank_population_share_65up": 2022,
+}
+
+
+VINTAGE_RULE = (
+    "Evidence decides only when its values were first published no later than the article could see them: "
+    + "; ".join(f"article {a}, {y} ({ARTICLE_SEEN_WHY[a]})" for a, y in ARTICLE_SEEN.items())
+    + ". Later vintages are shown beside and never decide; tests/test_ledger.py fails when a deciding source is "
+    "later than its article."
+)
+
+
+def released(e: Recomputed) -> int | None:
+    """The year the values of one piece of evidence were first published: its own ``released`` or the
+    latest of its sources' years (None when it reads no source, or a source with no year in
+    :data:`SOURCE_RELEASED`: :func:`vintage_problems` reports deciding evidence without a year)."""
+    if e.released is not None:
+        return e.released
+    years = [SOURCE_RELEASED.get(key) for key in e.sources]
+    return None if not years or None in years else max(years)
+
+
+def vintage_problems(rows: list[dict]) -> list[str]:
+    """Deciding evidence rows (with a value) whose values were published after their article could see them."""
+    out = []
+    for r in rows:
+        if not r["decides"] or r["value"] is None:
+            continue
+        seen = ARTICLE_SEEN.get(r["article"])
+        if seen is None or r["released"] is None:
+            out.append(
+                f"{r['claim_id']} evidence {r['item']}: no year for article {r['article']} "
+                f"(ledger.ARTICLE_SEEN) or its sources {r['sources']!r} (ledger.SOURCE_RELEASED)"
+            )
+        elif r["released"] > seen:
+            out.append(
+                f"{r['claim_id']} evidence {r['item']} decides from values published in {r['released']} "
+                f"({r['sources']}), later than article {r['article']} could see ({seen})"
+            )
+    return out
+
+
+REPEAT_RULE = (
+    "One claim per statement per place. A statement is one value said of one thing at one place of the article "
+    "(a line of the text copy, or a cell of a printed table). A statement printed again elsewhere, in the text "
+    "or in a table, is another claim with its own row, judged by the same evidence and counted again: the "
+    "counts of claims count printed statements. Statements printed together (two years in one sentence, a "
+    "number of voters and a number of hours) are one claim each. Numbers written as words (one tweet, the "
+    "first million) are statements like digits."
 )
 
 
@@ -101,7 +189,9 @@ class Recomputed:
     read, ``reading`` how the article's words are understood, ``read_as`` what the printed value means
     under that reading when it is not the printed value itself (e.g. 'closed, authoritarian' read as
     Freedom House's 'Not Free'), ``tolerance`` overrides the claim's, and ``role`` says whether the
-    evidence decides (:data:`CITED`, :data:`LIKELY`) or is a comparison (:data:`OTHER`).
+    evidence decides (:data:`CITED`, :data:`LIKELY`) or is a comparison (:data:`OTHER`). ``released``
+    is the year the values read were first published, where it is not the year of the source file
+    (:data:`SOURCE_RELEASED`), e.g. one past edition kept in a later compilation.
     """
 
     value: float | str | None
@@ -113,6 +203,7 @@ class Recomputed:
     read_as: float | str | None = None
     tolerance: float | None = None
     role: str = CITED
+    released: int | None = None
 
     def __post_init__(self):
         if self.role not in ROLES:
@@ -240,6 +331,7 @@ def _evidence_rows(claim_id, article, published_value, tolerance, items: list[Re
                 "matches": {REPRODUCED: True, DIFFERS: False}.get(matched),
                 "notebook": e.notebook,
                 "note": e.note,
+                "released": released(e),  # for the vintage rule's test; not a published column
             }
         )
     return rows
@@ -435,6 +527,12 @@ def ledger(article: str | None = None) -> pd.DataFrame:
     if article is not None:
         frame = frame[frame["article"] == article]
     return frame.sort_values(["article", "claim_id"]).reset_index(drop=True)
+
+
+def evidence_rows() -> list[dict]:
+    """Every piece of evidence of the whole ledger as a dict, with the year its values were published
+    (``released``), for the ledger-wide check of the vintage rule (:func:`vintage_problems`)."""
+    return _everything()[1]
 
 
 def evidence(article: str | None = None, claim_ids=None, prefix: str | None = None) -> pd.DataFrame:

@@ -89,6 +89,19 @@ def run(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 600) -> nbformat.No
     return nb
 
 
+# errors of the book's code that say in one line what is wrong with a data file (a schema, a hash, a key)
+EXPECTED_ERRORS = ("SchemaError", "DataFileError", "UnknownKeyError")
+
+
+def expected_failure(exc: BaseException) -> str | None:
+    """The one-line message of a notebook cell that failed on a bad data file (a
+    ``CellExecutionError`` whose exception is one of :data:`EXPECTED_ERRORS`), else None: the
+    commands print it as their ``error:`` line instead of the cell's traceback."""
+    if getattr(exc, "ename", None) in EXPECTED_ERRORS:
+        return str(exc.evalue)
+    return None
+
+
 def kernel_manager(kernel_name: str = "python3") -> KernelManager:
     """A manager for one fresh kernel, with encrypted local transport (see above)."""
     return KernelManager(kernel_name=kernel_name, transport_encryption="auto")

@@ -1,10 +1,11 @@
 """The index of every number printed in the three articles, and where each one went.
 
 ``data/published/numbers_index.csv`` lists every number and year printed in each article copy (one row
-per occurrence: article, line of the text copy, its place among the numbers of that line, the number
-as printed, a kind) with either the ledger claim it belongs to (``claim_id``) or the reason it is not a
-claim (``reason``: a page number, the year of a cited work, a citation marker ...). No article text is
-copied: only the numbers and their places.
+per occurrence: article, line of the text copy, its place among the numbers of that line (numbers
+written as words, such as "two countries" or "the first million", are numbered among the words of the
+line), the number as printed, a kind: year, number or word) with either the ledger claim it belongs
+to (``claim_id``) or the reason it is not a claim (``reason``: a page number, the year of a cited
+work, a citation marker ...). No article text is copied: only the numbers and their places.
 
 The index is made by this module from the article copies (``../shared/articles/`` beside the
 repository, or ``$COMPANION_ARTICLES``)::
@@ -22,7 +23,8 @@ Rules that classify an occurrence without a person (each names its reason):
 * every number from the reference list to the end of the copy (reference lists, their
   transliteration, the authors' details);
 * a number inside square brackets: a citation marker or a cited page, e.g. ``[18, p.63]``;
-* the running header of a page of the journal (page number, issue and year).
+* the running header of a page of the journal (page number, issue and year);
+* a word "thousand", "million" or "billion" right after a digit number (the number's multiplier).
 """
 
 from __future__ import annotations
@@ -47,6 +49,24 @@ KEY = ["article", "line", "occurrence", "number"]
 NUMBER = re.compile(r"(?<![\w])\d+(?:[.,]\d+)*")
 REFERENCES = re.compile(r"^\s*(List of literature|List of references|References|Transliteration)\s*$")
 BRACKETS = re.compile(r"\[[^\]]*\]")
+# A number written as a word: cardinals, ordinals and multiples ("two countries", "the first million",
+# "tripled", "five times", "half"). English only: the Kazakh and Russian abstracts restate the English text.
+_UNITS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    "thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+)
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_ORDINALS = (
+    "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    "(?:thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)th|"
+    "(?:twent|thirt|fort|fift|sixt|sevent|eight|ninet)ieth"
+)
+NUMBER_WORD = re.compile(
+    rf"(?<![\w-])(?:(?:{_TENS})(?:-(?:{_UNITS}|{_ORDINALS}))?|{_UNITS}|{_ORDINALS}|"
+    r"hundreds?|thousands?|millions?|billions?|dozens?|half|twice|doubled?|tripled?|triple|quadrupled?)(?![\w-])",
+    re.IGNORECASE,
+)
+MULTIPLIER = re.compile(r"\d\s+(?:thousand|million|billion)$", re.IGNORECASE)
 RUNNING_HEADER = re.compile(r"\d+\s+АДАМ ӘЛЕМІ\s+№\s*\d+\s*\(\d+\)\s*\d{4}")
 
 REASON_REFERENCES = (
@@ -54,6 +74,7 @@ REASON_REFERENCES = (
 )
 REASON_BRACKETS = "citation marker or cited page in square brackets"
 REASON_HEADER = "running header of the journal page (page number, issue, year)"
+REASON_MULTIPLIER = "multiplier of the digit number before it (e.g. 3.7 million), indexed with that number"
 
 
 def articles_dir() -> Path:
@@ -69,7 +90,10 @@ def article_file(article: str, folder: Path | None = None) -> Path:
 
 
 def kind(number: str) -> str:
-    """'year' for a whole number from 1900 to 2099, else 'number' (a hint for the reader, no rule)."""
+    """'year' for a whole number from 1900 to 2099, 'word' for a number written as a word, else 'number'
+    (a hint for the reader, no rule)."""
+    if NUMBER_WORD.fullmatch(number):
+        return "word"
     return "year" if re.fullmatch(r"(19|20)\d\d", number) else "number"
 
 
@@ -84,7 +108,11 @@ def extract(text: str, article: str) -> pd.DataFrame:
             in_references = True
         brackets = [m.span() for m in BRACKETS.finditer(line)]
         headers = [m.span() for m in RUNNING_HEADER.finditer(line)]
-        for occurrence, match in enumerate(NUMBER.finditer(line), start=1):
+        found = [(m, False) for m in NUMBER.finditer(line)] + [(m, True) for m in NUMBER_WORD.finditer(line)]
+        counters = {False: 0, True: 0}
+        for match, is_word in found:
+            counters[is_word] += 1
+            occurrence = counters[is_word]  # digits and words are numbered apart, each in the order of the line
             start = match.start()
             if in_references:
                 reason = REASON_REFERENCES
@@ -92,6 +120,8 @@ def extract(text: str, article: str) -> pd.DataFrame:
                 reason = REASON_HEADER
             elif any(a <= start < b for a, b in brackets):
                 reason = REASON_BRACKETS
+            elif is_word and MULTIPLIER.search(line[: match.end()]):
+                reason = REASON_MULTIPLIER
             else:
                 reason = ""
             rows.append(
@@ -112,10 +142,14 @@ def extract_all(folder: Path | None = None) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def read_index(path: Path = INDEX) -> pd.DataFrame:
+def read_index(path: Path | None = None) -> pd.DataFrame:
+    path = INDEX if path is None else path
     if not path.is_file():
         raise FileNotFoundError(f"number index {path} is missing; rebuild it with `python -m companion.numbers`")
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    from .published import checked
+
+    frame = checked(frame, path)  # the schema of data/published/numbers_index.csv
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"number index {path}: missing columns {missing}")
@@ -137,7 +171,9 @@ def build(folder: Path | None = None, previous: pd.DataFrame | None = None) -> p
     frame["reason"] = frame["reason"].fillna("")
     by_rule = (frame["claim_id"] == "") & (frame["reason"] == "")
     frame.loc[by_rule, "reason"] = frame.loc[by_rule, "rule_reason"]
-    return frame[COLUMNS].sort_values(["article", "line", "occurrence"]).reset_index(drop=True)
+    frame["_word"] = frame["kind"] == "word"  # in each line, the digit numbers first, then the words
+    frame = frame.sort_values(["article", "line", "_word", "occurrence"])
+    return frame[COLUMNS].reset_index(drop=True)
 
 
 def problems(index: pd.DataFrame, claim_ids: set[str]) -> list[str]:

@@ -109,6 +109,14 @@ CLAIM_MISSING = {
 }
 
 
+def heading(text: str, level: int = 3):
+    """A section heading inside a notebook's output, its text escaped (a heading made from a
+    transcribed file's text, such as a group of contradictions, shows as text, never as markup)."""
+    from IPython.display import HTML
+
+    return HTML(f"<h{int(level)}>{html.escape(str(text))}</h{int(level)}>")
+
+
 def _units() -> dict[str, str]:
     """Text claim id -> its unit, as transcribed (``data/published/ledger_claims.csv``)."""
     claims = published.claims()

@@ -358,13 +358,16 @@ EVOTING_MILESTONES = table(
 # -------------------------------------------------------------------------- checking
 
 
-def check(frame: pd.DataFrame, schema: pa.DataFrameSchema, key: str) -> pd.DataFrame:
+def check(frame: pd.DataFrame, schema: pa.DataFrameSchema, key: str, row: str = "row") -> pd.DataFrame:
     """``frame`` validated (numbers coerced) against ``schema``; on failure a :class:`SchemaError`
-    naming the data ``key``, each failing column and its rule, with an example value and row."""
+    naming the data ``key``, each failing column and its rule, with an example value and row (the
+    frame's index; ``row`` names what it counts, e.g. ``"line"`` for the lines of a file).
+
+    A check on the whole frame names the column it reports in its error, as ``"column: rule"``."""
     try:
         return schema.validate(frame, lazy=True)
     except _PanderaErrors as exc:
-        problems = _problems(exc.failure_cases, frame, schema)
+        problems = _problems(exc.failure_cases, frame, schema, row)
     except _PanderaError as exc:  # raised eagerly by some checks even under lazy validation
         problems = [(str(exc.column_name or "?"), _rule(str(exc.check)), str(exc))]
     shown = [f"column {column!r} breaks the rule '{rule}': {detail}" for column, rule, detail in problems]
@@ -397,23 +400,31 @@ def _number(text_value: str) -> str:
     return str(int(value)) if value.is_integer() else str(value)
 
 
-def _problems(cases: pd.DataFrame, frame: pd.DataFrame, schema) -> list[tuple[str, str, str]]:
+def _problems(cases: pd.DataFrame, frame: pd.DataFrame, schema, row_word: str = "row") -> list[tuple[str, str, str]]:
     problems = []
     for (column, check_name), group in cases.groupby(["column", "check"], sort=False, dropna=False):
         rule = _rule(str(check_name))
         if rule == "one row per key":
             key_columns = list(schema.unique or [])
+            if not set(key_columns) <= set(frame.columns):  # a key column is missing: reported as such
+                continue
             dupes = frame[frame.duplicated(key_columns, keep=False)]
             first = dupes.iloc[0][key_columns].to_dict() if len(dupes) else {}
-            problems.append(("+".join(key_columns), rule, f"{len(dupes)} rows share a key, e.g. {first}"))
+            same = dupes[(dupes[key_columns] == pd.Series(first)).all(axis=1)].index if len(dupes) else []
+            where = f" ({row_word}s {', '.join(str(i) for i in same)})" if row_word != "row" else ""
+            problems.append(("+".join(key_columns), rule, f"{len(dupes)} rows share a key, e.g. {first}{where}"))
             continue
+        if ": " in rule and rule.split(": ", 1)[0] in frame.columns:  # a check on the whole frame
+            if rule.split(": ", 1)[0] != column:
+                continue
+            rule = rule.split(": ", 1)[1]
         if rule == "required column":
             problems.append(
                 (str(group["failure_case"].iloc[0]), rule, f"missing; the file has columns {list(frame.columns)}")
             )
             continue
         first = group.iloc[0]
-        row = "" if pd.isna(first["index"]) else f" in row {int(first['index'])}"
+        row = "" if pd.isna(first["index"]) else f" in {row_word} {int(first['index'])}"
         if rule == "no missing values":
             detail = f"{len(group)} missing, first{row}"
         elif rule.startswith("values of type"):
@@ -446,17 +457,17 @@ _TYPE_NAMES = {"string[python]": "text", "str": "text", "int64": "integer", "flo
 def describe() -> pd.DataFrame:
     """Every schema declared here, one row per column: schema, column, type, whether values may be
     missing, value checks, and the columns that identify a row. Schemas built per edition or sheet
-    are shown for one example (EGDI 2020, FIW03, ONS table 1B)."""
+    are shown for one example (EGDI 2020, FIW03, ONS table 1B); those of the transcriptions
+    (:mod:`companion.published_schemas`) follow under each file's name."""
+    from . import published_schemas  # the transcriptions under data/published and data/mappings
+
     examples = {"EGDI": egdi(2020), "FH_SCORES_2003_RAW": fh_scores_2003_raw("FIW03"), "ONS_ADULTS": ons_adults(100)}
+    transcribed = [*published_schemas.SCHEMAS.values(), published_schemas.FIGURE_NODES]
+    transcribed.append(published_schemas.figure_edges(["(a node id)"]))
     rows = []
-    for schema in sorted([*_declared().values(), *examples.values()], key=lambda s: s.name):
+    for schema in sorted([*_declared().values(), *examples.values(), *transcribed], key=lambda s: s.name):
         for column, spec in schema.columns.items():
-            checks = [
-                _rule(f"in_range({c.statistics['min_value']}, {c.statistics['max_value']})")
-                if c.name == "in_range"
-                else str(c.name)
-                for c in spec.checks
-            ]
+            checks = [_check_text(c) for c in spec.checks]
             rows.append(
                 {
                     "table": schema.name,
@@ -468,6 +479,18 @@ def describe() -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _check_text(check: pa.Check) -> str:
+    """A column check in words, for the data page."""
+    stats = check.statistics or {}
+    if check.name == "in_range":
+        return _rule(f"in_range({stats['min_value']}, {stats['max_value']})")
+    if check.name == "isin":
+        return "one of: " + ", ".join(map(str, stats["allowed_values"]))
+    if check.name == "str_matches":
+        return f"matches {stats['pattern']}"
+    return str(check.error or check.name)
 
 
 def _declared() -> dict[str, pa.DataFrameSchema]:

@@ -20,6 +20,39 @@ def mirror_env(monkeypatch, tmp_path):
     return tmp_path
 
 
+def copy_checkout(destination: Path) -> Path:
+    """A copy of the book's tracked files (as ``git ls-files`` lists them) at ``destination``."""
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True)
+    for name in filter(None, files.stdout.split("\0")):
+        if (ROOT / name).is_file():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, destination / name)
+    return destination
+
+
+def copy_env(copy: Path) -> dict[str, str]:
+    """The environment of a command run in a copy of the book: its own package (``PYTHONPATH=<copy>``)
+    with this checkout's interpreter, raw data from this checkout's verified cache or the mirror."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(copy),
+        "COMPANION_DATA_CACHE": str(ROOT / "data" / "raw"),
+        "COMPANION_BASE_URL": "",
+        "COMPANION_REPOSITORY": "",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    for name in [n for n in env if n.startswith("PYTEST_") or n == "COMPANION_TEST_BUILD"]:
+        del env[name]  # an inner pytest (and the copy's build) must not think it is an xdist worker here
+    return env
+
+
+def run_in_copy(copy: Path, *args, timeout=300) -> subprocess.CompletedProcess:
+    """Run a command in a copy of the book (see :func:`copy_env`)."""
+    return subprocess.run(
+        [str(a) for a in args], cwd=copy, env=copy_env(copy), capture_output=True, text=True, timeout=timeout
+    )
+
+
 DATA_HELP = (
     "The tests read the book's raw data files and none of the ways to get them worked. Either set "
     "COMPANION_DATA_MIRROR to a local mirror of the files (export COMPANION_DATA_MIRROR=/path/to/shared/data, "

@@ -98,3 +98,25 @@ def test_top_level_help_lists_every_command():
     assert result.returncode == 0
     for command, spec in COMMANDS.items():
         assert command in result.stdout and spec.summary in result.stdout
+
+
+@pytest.mark.parametrize("command", ["claims", "exhibits", "articles", "environment"])
+def test_an_ascii_terminal_gets_the_whole_listing_in_utf8(command):
+    """Under ``PYTHONUTF8=0 LC_ALL=C`` (an ASCII locale) a listing with names and quotes that are not
+    ASCII is written whole, in UTF-8, as under a UTF-8 locale -- never cut off by an encoding error."""
+    import os
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHONIOENCODING"))}
+
+    def under(locale: str, utf8_mode: str) -> subprocess.CompletedProcess:
+        env = {**base, "LC_ALL": locale, "PYTHONUTF8": utf8_mode}
+        return subprocess.run(
+            [sys.executable, "-m", "companion", command], cwd=ROOT, env=env, capture_output=True, timeout=300
+        )
+
+    utf8, ascii_ = under("C.UTF-8", "1"), under("C", "0")
+    assert ascii_.returncode == 0 and b"Traceback" not in ascii_.stderr, ascii_.stderr.decode()
+    assert utf8.returncode == 0, utf8.stderr.decode()
+    if command == "claims":  # the listing holds text that is not ASCII: the test means something
+        assert any(b > 127 for b in utf8.stdout)
+    assert ascii_.stdout.decode("utf-8") == utf8.stdout.decode("utf-8")

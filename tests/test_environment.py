@@ -40,15 +40,24 @@ def test_the_record_is_not_older_than_the_pins():
     assert not mismatched, f"the record was written with other versions than the pinned ones: {mismatched}"
 
 
+def _another_kernel(name: str | None) -> str:
+    """A BLAS kernel name that differs from ``name`` (whatever this machine sets)."""
+    return "Prescott" if name != "Prescott" else "Sandybridge"
+
+
 def test_differences_put_what_changes_numbers_first(now):
+    """The expectation is built from this machine (which may set OPENBLAS_CORETYPE itself)."""
     other = copy.deepcopy(now)
-    other["blas"][0]["architecture"] = "Prescott"
-    other["steering_variables"]["OPENBLAS_CORETYPE"] = "Prescott"
+    here = now["steering_variables"].get("OPENBLAS_CORETYPE")
+    kernel = _another_kernel(here)
+    other["blas"][0]["architecture"] = kernel
+    other["steering_variables"]["OPENBLAS_CORETYPE"] = kernel
     other["os"]["release"] = "0.0-other"
     found = environment.differences(record=now, now=other)
     assert len(found) == 3, found
-    assert found[0].startswith("blas[") and "architecture" in found[0] and "this run Prescott" in found[0]
-    assert found[1].startswith("steering_variables.OPENBLAS_CORETYPE: record (absent), this run Prescott")
+    assert found[0].startswith("blas[") and "architecture" in found[0] and f"this run {kernel}" in found[0]
+    expected = f"steering_variables.OPENBLAS_CORETYPE: record {here or '(absent)'}, this run {kernel}"
+    assert found[1].startswith(expected), found[1]
     assert found[2].startswith("os.release")
     assert environment.differences(record=now, now=copy.deepcopy(now)) == []
 
@@ -62,17 +71,22 @@ def test_a_package_added_beside_the_book_is_no_difference(now):
 
 
 def test_the_command_compares_this_machine_with_the_record():
+    """Whatever the record says (it may come from a machine that sets OPENBLAS_CORETYPE), a run with
+    another kernel is told the difference."""
+    recorded = environment.read_record()["steering_variables"].get("OPENBLAS_CORETYPE")
+    kernel = _another_kernel(recorded)
     result = subprocess.run(
         [sys.executable, "-m", "companion", "environment"],
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env={"OPENBLAS_CORETYPE": "Prescott", "PATH": ""},
+        env={"OPENBLAS_CORETYPE": kernel, "PATH": ""},
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert "blas[openblas" in result.stdout
-    assert "steering_variables.OPENBLAS_CORETYPE: record (absent), this run Prescott" in result.stdout
+    expected = f"steering_variables.OPENBLAS_CORETYPE: record {recorded or '(absent)'}, this run {kernel}"
+    assert expected in result.stdout
 
 
 def test_a_failing_notebook_cell_reports_the_environment(tmp_path):
@@ -115,3 +129,18 @@ def test_a_failing_notebook_cell_reports_the_environment(tmp_path):
     assert result.returncode != 0, result.stdout[-2000:]
     assert "computing environment" in result.stdout, result.stdout[-3000:]
     assert "record of the stored outputs" in result.stdout or "differs from the one" in result.stdout
+
+
+def test_only_the_explicit_target_writes_the_record():
+    """`make execute` (even for a notebook that does not exist) never rewrites the tracked record;
+    `make environment-record` does, when asked. Checked with make's dry run: nothing is executed."""
+
+    def commands(*goal):
+        result = subprocess.run(
+            ["make", "-n", "-s", *goal], capture_output=True, text=True, cwd=ROOT, timeout=60, check=True
+        )
+        return result.stdout
+
+    for goal in (["execute"], ["execute", "NB=chapters/nope.ipynb"], ["book"], ["test"]):
+        assert "environment --write" not in commands(*goal), goal
+    assert "environment --write" in commands("environment-record")

@@ -88,16 +88,20 @@ def test_one_row_per_claim_and_evidence_keyed_by_claim(whole_ledger):
 
 
 def test_published_is_what_was_printed(whole_ledger):
-    """Every text claim carries its printed words, and a printed number appears in them."""
+    """Every text claim carries its printed words, and a printed number appears in them, in digits or in
+    words ("one tweet": 1; "the four main categories": 4)."""
     import re
 
+    words = {"1": "one", "2": "two", "3": "three", "4": "four", "5": "five"}
     claims = published.claims()
     assert claims["printed"].notna().all()
     for row in claims.itertuples():
         number = re.fullmatch(r"[0-9.]+", str(row.published))
         if number:
             digits = str(row.published).removesuffix(".0")
-            assert digits in row.printed.replace(",", ""), (row.claim_id, row.printed)
+            printed = row.printed.replace(",", "")
+            in_words = digits in words and re.search(rf"\b{words[digits]}\b", printed, re.IGNORECASE)
+            assert digits in printed or in_words, (row.claim_id, row.printed)
 
 
 def test_numeric_claim_without_tolerance_is_an_error():
@@ -160,3 +164,36 @@ def test_contradictions_name_ledger_claims_and_span_articles(whole_ledger):
     articles = whole_ledger.set_index("claim_id")["article"]
     digital = pairs[pairs["group"].str.contains("Digital Kazakhstan")]["claim_id"].map(articles)
     assert set(digital) == {"002", "004"}  # the adoption year: 2017 in article 002, 2018 in article 004
+
+
+def test_the_vintage_rule_holds_for_every_deciding_piece_of_evidence():
+    """Issue 29: evidence decides only from values published no later than its article could see them;
+    later vintages are shown beside (role "comparison")."""
+    rows = ledger.evidence_rows()
+    assert {r["article"] for r in rows} <= set(ledger.ARTICLE_SEEN)
+    assert ledger.vintage_problems(rows) == []
+    later = [
+        r
+        for r in rows
+        if r["value"] is not None and r["released"] is not None and r["released"] > ledger.ARTICLE_SEEN[r["article"]]
+    ]
+    assert later and not any(r["decides"] for r in later)  # later vintages exist and are comparisons only
+    first_million = [r for r in rows if r["claim_id"] == "004-first-million-year" and r["decides"]]
+    assert [(r["sources"], r["value"]) for r in first_million] == [("owid_internet_users_2021", 2008)]
+
+
+def test_a_deciding_source_later_than_its_article_is_reported():
+    e = ledger.Recomputed(2008, ("worldbank_internet_share", "worldbank_population_2023"), role=ledger.LIKELY)
+    assert ledger.released(e) == 2024
+    row = {"claim_id": "004-x", "article": "004", "item": 1, "decides": True, "value": 2008, "sources": "wb"}
+    assert ledger.vintage_problems([{**row, "released": 2024}]) != []
+    assert ledger.vintage_problems([{**row, "released": 2021}]) == []
+    assert ledger.vintage_problems([{**row, "released": 2024, "decides": False}]) == []
+    assert ledger.released(ledger.Recomputed("Not Free", ("freedomhouse_ratings_1973_2024",), released=2006)) == 2006
+    assert ledger.released(ledger.Recomputed(1.0, ("no_such_source",))) is None
+    assert "SOURCE_RELEASED" in ledger.vintage_problems([{**row, "released": None}])[0]
+
+
+def test_a_derived_count_says_so_in_its_basis(whole_ledger):
+    row = whole_ledger.set_index("claim_id").loc["004-users-1997"]
+    assert "derived count" in row["basis"] and "not a count of users" in row["basis"]

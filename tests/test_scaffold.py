@@ -12,12 +12,11 @@ import csv
 import io
 import os
 import shutil
-import subprocess
 import sys
 import time
 
 import pytest
-from conftest import ROOT
+from conftest import copy_checkout, run_in_copy
 
 from companion import skeleton
 
@@ -30,30 +29,15 @@ pytestmark = pytest.mark.xdist_group("scaffold")
 
 
 def _run(copy, *args, timeout=300):
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(copy),
-        "COMPANION_DATA_CACHE": str(ROOT / "data" / "raw"),
-        "COMPANION_BASE_URL": "",
-        "COMPANION_REPOSITORY": "",
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-    for name in [n for n in env if n.startswith("PYTEST_") or n == "COMPANION_TEST_BUILD"]:
-        del env[name]  # the inner pytest (and the copy's build) must not think it is an xdist worker here
     started = time.monotonic()
-    result = subprocess.run(list(args), cwd=copy, env=env, capture_output=True, text=True, timeout=timeout)
+    result = run_in_copy(copy, *args, timeout=timeout)
     return result, time.monotonic() - started
 
 
 @pytest.fixture(scope="module")
 def copy(tmp_path_factory):
     """A temporary copy of the book's tracked files (removed at the end)."""
-    copy = tmp_path_factory.mktemp("book") / "book"
-    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True)
-    for name in filter(None, files.stdout.split("\0")):
-        if (ROOT / name).is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, copy / name)
+    copy = copy_checkout(tmp_path_factory.mktemp("book") / "book")
     yield copy
     shutil.rmtree(copy)
     assert not copy.exists()
