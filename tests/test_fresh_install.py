@@ -13,7 +13,10 @@ installing the package from the same wheel (``$COMPANION_INSTALL_SPEC``, as Cola
 repository) and the pinned dependencies from the package index, then every other cell giving its
 stored output.
 
-Slow (about two minutes, mostly pip), so it runs in its own xdist group beside the others."""
+Every environment here is set up as ``make`` sets up ``.venv``, by ``companion.installer`` (uv when it
+can be had, else pip; pip's indexes and constraints either way), and the wheel is built by it too.
+The Colab notebook's launch cell installs with pip, as in Colab. Slow (mostly that launch cell), so it
+runs in its own xdist group beside the others."""
 
 from __future__ import annotations
 
@@ -22,7 +25,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -30,6 +32,7 @@ import pytest
 from conftest import ROOT
 from test_determinism import code_outputs, differences
 
+from companion import installer
 from companion.precision import round_sig
 
 
@@ -88,25 +91,13 @@ def wheel(tmp_path_factory) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("wheel")
     source = base / "source"  # the checkout's files, without environments, builds, data or notebooks
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_IN_PACKAGE))
-    _run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(base / "dist"),
-            str(source),
-        ]
-    )
+    built = installer.build_wheel(source, base / "dist")
     constraints = base / "constraints.txt"
     constraints.write_text(
         "".join(line for line in (ROOT / "requirements.txt").read_text().splitlines(True) if not line.startswith("-e"))
     )
-    return next((base / "dist").glob("companion-*.whl")), constraints
+    assert built.name.startswith("companion-"), built
+    return built, constraints
 
 
 @pytest.fixture(scope="module")
@@ -115,9 +106,8 @@ def fresh_env(wheel, tmp_path_factory) -> tuple[Path, dict]:
     wheel, constraints = wheel
     mirror = real_mirror().resolve()
     base = tmp_path_factory.mktemp("fresh")
-    _run([sys.executable, "-m", "venv", str(base / "venv")])
+    installer.setup(base / "venv", [str(wheel), "-c", str(constraints)])
     python = base / "venv" / "bin" / "python"
-    _run([str(python), "-m", "pip", "install", "-q", str(wheel), "-c", str(constraints)])
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "COMPANION_", "VIRTUAL_ENV"))}
     env.update(
         COMPANION_DATA_MIRROR=str(mirror),
@@ -177,12 +167,11 @@ def test_a_notebook_opened_alone_installs_the_package_in_its_launch_cell(wheel, 
     from companion.launch import SPEC_ENV, is_launch_cell
 
     wheel, constraints = wheel
-    _run([sys.executable, "-m", "venv", str(tmp_path / "venv")])
+    # what a Colab runtime has before the notebook runs: a Python kernel (and pip), no companion
+    installer.setup(tmp_path / "venv", ["ipykernel", "nbclient", "nbformat", "-c", str(constraints)])
     python = tmp_path / "venv" / "bin" / "python"
-    # what a Colab runtime has before the notebook runs: a Python kernel, no companion
-    _run([str(python), "-m", "pip", "install", "-q", "ipykernel", "nbclient", "nbformat", "-c", str(constraints)])
     _run([str(python), "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3"])
-    pip_cache = _run([sys.executable, "-m", "pip", "cache", "dir"]).stdout.strip()
+    pip_cache = _run([installer.BASE_PYTHON, "-m", "pip", "cache", "dir"]).stdout.strip()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "COMPANION_", "VIRTUAL_ENV", "JUPYTER"))}
     env.update(
         {SPEC_ENV: str(wheel)},
@@ -211,3 +200,36 @@ def test_a_notebook_opened_alone_installs_the_package_in_its_launch_cell(wheel, 
     assert not found, f"{COLAB_NOTEBOOK} run as in Colab:\n" + "\n".join(found)
     version = _run([str(python), "-c", "import importlib.metadata as m; print(m.version('pandas'))"], env=env)
     assert f"pandas=={version.stdout.strip()}\n" in (ROOT / "requirements.txt").read_text()  # the pinned one
+
+
+# --- the installer: uv gets pip's configuration, or pip sets up the environment -------------------------
+def test_uv_is_given_the_indexes_find_links_and_constraints_pip_is_configured_with(monkeypatch, tmp_path):
+    monkeypatch.setenv("PIP_EXTRA_INDEX_URL", "file:///srv/a/simple file:///srv/b/simple")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(tmp_path / "wheels"))
+    monkeypatch.setenv("PIP_CONSTRAINT", str(tmp_path / "constraints.txt"))
+    monkeypatch.setenv("PIP_CERT", str(tmp_path / "ca.pem"))
+    args, env = installer.uv_arguments(installer.pip_settings())
+    pairs = list(zip(args, args[1:]))
+    assert ("--index", "file:///srv/a/simple") in pairs and ("--index", "file:///srv/b/simple") in pairs
+    assert ("--find-links", str(tmp_path / "wheels")) in pairs
+    assert ("--constraints", str(tmp_path / "constraints.txt")) in pairs
+    assert ("--index-strategy", "unsafe-best-match") in pairs and "--no-config" in args  # pip's way, pip's only
+    assert env["SSL_CERT_FILE"] == str(tmp_path / "ca.pem")
+
+
+def test_a_pip_setting_uv_is_not_given_sets_up_with_pip_saying_so_in_one_line(monkeypatch, tmp_path):
+    monkeypatch.setenv("PIP_NO_BINARY", "six")
+    said = []
+    assert installer.setup(tmp_path / "env", [], say=said.append) == "pip"
+    assert len(said) == 1 and "no-binary" in said[0] and "with pip instead" in said[0], said
+    assert (tmp_path / "env" / "bin" / "python").is_file()
+
+
+def test_uv_follows_a_constraint_of_pip_s_configuration(monkeypatch, tmp_path):
+    """six==1.16.0 only through pip's configuration (PIP_CONSTRAINT), not in the requirements."""
+    (tmp_path / "constraints.txt").write_text("six==1.16.0\n")
+    monkeypatch.setenv("PIP_CONSTRAINT", str(tmp_path / "constraints.txt"))
+    said = []
+    assert installer.setup(tmp_path / "env", ["six"], say=said.append) == "uv", said
+    version = _run([str(tmp_path / "env" / "bin" / "python"), "-c", "import six; print(six.__version__)"])
+    assert version.stdout.strip() == "1.16.0"
