@@ -28,12 +28,10 @@ $(firstword $(GOALS)): copy-to-build-dir
 $(wordlist 2,99,$(GOALS)): $(firstword $(GOALS)) ; @:
 else
 
-ifneq ($(filter-out help,$(or $(MAKECMDGOALS),book)),)
 UNWRITABLE := $(shell for d in . _build _static/figures _static/ledger data/raw $(VENV); do \
 	[ -d "$$d" ] || continue; t=$$(mktemp "$$d/.write-probe.XXXXXX" 2>/dev/null) && rm -f "$$t" || { echo "$$d"; break; }; done)
 ifneq ($(UNWRITABLE),)
 $(error error: $(abspath $(UNWRITABLE)) cannot be written (a read-only checkout?): build a copy elsewhere with `make book BUILD_DIR=/a/writable/folder`)
-endif
 endif
 
 .PHONY: book test execute environment-record data bench baselines clean venv pdf release lab clean-venv lint

@@ -223,3 +223,14 @@ def pytest_terminal_summary(terminalreporter):
         for report in skipped:
             reason = _skip_reason(report)
             terminalreporter.line(f"SKIPPED {report.nodeid}: {reason}")
+
+
+def stored_outputs(notebook: str) -> str:
+    """The HTML and text a notebook of the book (path from the root) shows in its stored outputs."""
+    nb = json.loads((ROOT / notebook).read_text(encoding="utf-8"))
+    return "".join(
+        "".join(o.get("data", {}).get("text/html", "")) + "".join(o.get("text", ""))
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+        for o in c.get("outputs", [])
+    )

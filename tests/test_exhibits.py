@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, stored_outputs
 
 from companion import exhibits, sources
 
@@ -142,13 +142,7 @@ def test_a_loader_whose_files_depend_on_arguments_must_list_them():
 
 
 def test_the_book_page_shows_the_map(table):
-    nb = json.loads((ROOT / "about" / "exhibits.ipynb").read_text(encoding="utf-8"))
-    shown = "".join(
-        "".join(o.get("data", {}).get("text/html", ""))
-        for c in nb["cells"]
-        if c["cell_type"] == "code"
-        for o in c.get("outputs", [])
-    )
+    shown = stored_outputs("about/exhibits.ipynb")
     for row in table.itertuples():
         assert row.Index in shown and row.notebook in shown, row.Index
         for word in row.loaders.split() + row.raw_files.split() + row.published.split():

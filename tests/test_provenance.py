@@ -1,9 +1,9 @@
 """data/provenance.yaml: the full provenance of every raw file, in the repository (issue 19)."""
 
-import json
+import html
 
 import pytest
-from conftest import ROOT
+from conftest import stored_outputs
 
 from companion import provenance, sources
 
@@ -54,13 +54,9 @@ def test_an_incomplete_entry_names_what_is_missing():
 
 
 def test_the_data_page_shows_every_files_provenance():
-    nb = json.loads((ROOT / "about" / "data.ipynb").read_text(encoding="utf-8"))
-    shown = "".join(
-        "".join(o.get("data", {}).get("text/html", ""))
-        for c in nb["cells"]
-        if c["cell_type"] == "code"
-        for o in c.get("outputs", [])
-    )
+    shown = stored_outputs("about/data.ipynb")
     for key in sources.sources():
         entry = provenance.of(key)
         assert key in shown and entry["copy"]["commit"] in shown and entry["copy"]["repository"] in shown, key
+        url = sources.source(key).url
+        assert url in shown or html.escape(url) in shown, f"the data page does not give the URL of {key}"

@@ -1,27 +1,15 @@
 """The README is the replication package's front page, kept short: how to read the book first, then
 the two commands, where the data come from and where everything else is. What it leaves to the book's
-pages (every raw file with its URL, every exhibit) is checked there."""
+pages (every raw file with its URL, every exhibit) is checked there (test_provenance, test_exhibits)."""
 
-import html
-import json
 import re
 
 from conftest import ROOT
 
-from companion import exhibits, sources
+from companion import sources
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 LIMIT = 12_000  # characters (issue 27): the rest is in the book's pages
-
-
-def _shown(notebook: str) -> str:
-    nb = json.loads((ROOT / notebook).read_text(encoding="utf-8"))
-    return "".join(
-        "".join(o.get("data", {}).get("text/html", "")) + "".join(o.get("text", ""))
-        for c in nb["cells"]
-        if c["cell_type"] == "code"
-        for o in c.get("outputs", [])
-    )
 
 
 def test_the_readme_is_short():
@@ -48,16 +36,3 @@ def test_every_publisher_is_named():
     for src in sources.sources().values():
         name = re.split(r" \(|, ", src.publisher)[0]
         assert name in README, f"README's data table does not name {name} ({src.key})"
-
-
-def test_the_data_page_lists_every_file_with_its_url():
-    shown = _shown("about/data.ipynb")
-    for src in sources.sources().values():
-        assert src.key in shown or html.escape(src.key) in shown, src.key
-        assert src.url in shown or html.escape(src.url) in shown, f"the data page does not give the URL of {src.key}"
-
-
-def test_the_exhibits_page_lists_every_exhibit():
-    shown = _shown("about/exhibits.ipynb")
-    for row in exhibits.exhibits().itertuples():
-        assert row.exhibit in shown, f"the exhibits page does not list {row.exhibit} ({row.notebook})"
