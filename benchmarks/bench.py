@@ -46,6 +46,9 @@ TARGET_CLEAN_S = 90
 TARGET_TEST_S = 120
 TARGET_RATIO = 0.10
 
+PYTEST = [sys.executable, "-m", "pytest"]
+NBVAL = ["--nbval", "--nbval-current-env", "-p", "no:cacheprovider", "-q"]  # as `make test` runs nbval
+
 
 def machine() -> list[tuple[str, str]]:
     cpu = platform.processor() or platform.machine()
@@ -304,20 +307,7 @@ def main(argv=None) -> int:
     rebuild = build("rebuild.log")
 
     print("nbval suite ...", flush=True)
-    nbval = run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "chapters",
-            "about",
-            "--nbval",
-            "--nbval-current-env",
-            "-p",
-            "no:cacheprovider",
-            "-q",
-        ]
-    )
+    nbval = run([*PYTEST, "chapters", "about", *NBVAL])
     summary = (nbval["stdout"].strip().splitlines() or ["?"])[-1].strip("= ")
 
     make_test = None
@@ -325,17 +315,11 @@ def main(argv=None) -> int:
         print("test suite (make test's command) ...", flush=True)
         make_test = run(
             [
-                sys.executable,
-                "-m",
-                "pytest",
+                *PYTEST,
                 "tests",
                 "chapters",
                 "about",
-                "--nbval",
-                "--nbval-current-env",
-                "-p",
-                "no:cacheprovider",
-                "-q",
+                *NBVAL,
                 "-n",
                 "2",
                 "--dist",

@@ -18,7 +18,6 @@ import json
 import os
 import platform
 import re
-import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -199,14 +198,3 @@ def run(args) -> None:
         print(f"\nDifferences from the record ({RECORD.relative_to(ROOT)}): {len(found)}")
         for line in found:
             print(f"  {line}")
-
-
-def main(argv=None) -> int:
-    """``python -m companion.environment`` (the same as ``python -m companion environment``)."""
-    from .__main__ import main as companion_main
-
-    return companion_main(["environment", *(argv if argv is not None else sys.argv[1:])])
-
-
-if __name__ == "__main__":
-    sys.exit(main())

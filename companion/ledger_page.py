@@ -212,19 +212,7 @@ def claims_html(frame: pd.DataFrame, page: str = ledger.LEDGER_PAGE) -> str:
 def evidence_html(frame: pd.DataFrame, evidence: pd.DataFrame, page: str = ledger.LEDGER_PAGE) -> str:
     """The evidence of the claims with more than one piece, folded under one line; each claim id links
     to its row of the ledger table."""
-    columns = [
-        "item",
-        "role",
-        "sources",
-        "vintage",
-        "reading",
-        "read_as",
-        "value",
-        "gap",
-        "tolerance",
-        "matches",
-        "note",
-    ]
+    columns = [c for c in ledger.EVIDENCE_COLUMNS if c not in ("claim_id", "article", "decides", "notebook")]
     several = list(frame.loc[frame["evidence"] > 1, "claim_id"])
     if not several:
         return ""

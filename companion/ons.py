@@ -138,15 +138,7 @@ def sdg_internet_share() -> pd.DataFrame:
 
     Columns: year, area (``UK`` or the region name), share (%). UK 2012-2020, regions 2013-2020.
     """
-    breakdowns = [
-        "Age",
-        "Sex",
-        "Disability status",
-        "Ethnicity",
-        "Ethnic group",
-        "Employment status",
-        "Local Authority",
-    ]
+    breakdowns = list(schemas.UK_SDG_BREAKDOWNS)
     raw = read_csv(fetch(SDG), SDG, dtype={c: "string" for c in breakdowns + ["Region", "GeoCode"]})
     raw = schemas.check(raw, schemas.UK_SDG_RAW, SDG)
     totals = raw[raw[breakdowns].isna().all(axis=1)]
@@ -159,17 +151,3 @@ def sdg_internet_share() -> pd.DataFrame:
     )
     out = schemas.check(out, schemas.UK_SDG_AREAS, SDG)
     return out.sort_values(["year", "area"]).reset_index(drop=True)
-
-
-@loader(SDG)
-def sdg_age_share() -> pd.DataFrame:
-    """UK SDG 17.8.1 CSV, whole-UK rows by age band only. Columns: year, age, share (%)."""
-    others = ["Sex", "Disability status", "Ethnicity", "Ethnic group", "Employment status", "Region", "Local Authority"]
-    raw = read_csv(fetch(SDG), SDG, dtype={c: "string" for c in others + ["Age", "GeoCode"]})
-    raw = schemas.check(raw, schemas.UK_SDG_RAW, SDG)
-    rows = raw[raw["Age"].notna() & raw[others].isna().all(axis=1)]
-    out = pd.DataFrame(
-        {"year": rows["Year"].astype(int), "age": rows["Age"].astype(str), "share": rows["Value"].astype(float)}
-    )
-    out = schemas.check(out, schemas.UK_SDG_AGES, SDG)
-    return out.sort_values(["year", "age"]).reset_index(drop=True)

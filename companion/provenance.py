@@ -103,12 +103,6 @@ def table() -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("key")
 
 
-def undeclared() -> list[str]:
-    """Files with provenance that ``data/sources.yaml`` does not (yet) declare."""
-    declared = {src.path for src in sources().values()}
-    return sorted(path for path in entries() if path not in declared)
-
-
 def folders(path: Path = PROVENANCE_FILE) -> dict[str, dict]:
     """What the files of each mirror folder share (publisher, page, terms, notes), by folder."""
     return dict(_read(path).get("folders") or {})

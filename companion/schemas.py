@@ -310,25 +310,22 @@ ONS_REGIONS = table(
     {"year": year(2014, 2020), "area_code": text(nullable=False), "area": text(nullable=False), "share": share()},
     unique=["year", "area_code"],
 )
+# the breakdown columns of the UK SDG 17.8.1 file: a row with none of them is a total (UK or a region)
+UK_SDG_BREAKDOWNS = (
+    "Age",
+    "Sex",
+    "Disability status",
+    "Ethnicity",
+    "Ethnic group",
+    "Employment status",
+    "Local Authority",
+)
 UK_SDG_RAW = table(
     "ons_sdg_17_8_1 as read",
     {
         "Year": year(),
         "Value": number(),
-        **{
-            c: text()
-            for c in (
-                "Region",
-                "Unit measure",
-                "Age",
-                "Sex",
-                "Disability status",
-                "Ethnicity",
-                "Ethnic group",
-                "Employment status",
-                "Local Authority",
-            )
-        },
+        **{c: text() for c in ("Region", "Unit measure", *UK_SDG_BREAKDOWNS)},
     },
 )
 UK_SDG_AREAS = table(
@@ -336,11 +333,7 @@ UK_SDG_AREAS = table(
     {"year": year(2010, 2020), "area": text(nullable=False), "share": share()},
     unique=["year", "area"],
 )
-UK_SDG_AGES = table(
-    "UK SDG 17.8.1: UK by age band",
-    {"year": year(), "age": text(nullable=False), "share": share()},
-    unique=["year", "age"],
-)
+
 
 EVOTING_MILESTONES = table(
     "article000_evoting_milestones (transcribed)",

@@ -234,3 +234,16 @@ def stored_outputs(notebook: str) -> str:
         if c["cell_type"] == "code"
         for o in c.get("outputs", [])
     )
+
+
+def nbval(notebook: Path, *, rootdir: Path, timeout: float | None = None) -> subprocess.CompletedProcess:
+    """nbval over one notebook, as `make test` runs it, stopping at the first failing cell (-x), in a
+    separate process whose working folder is ``rootdir`` (the caller's scratch copy)."""
+    command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-q", "-x", "-p", "no:cacheprovider"]
+    return subprocess.run(
+        [*command, "--rootdir", str(rootdir), str(notebook)],
+        capture_output=True,
+        text=True,
+        cwd=rootdir,
+        timeout=timeout,
+    )

@@ -504,6 +504,15 @@ async def set_window(cdp: CDP, session: str, height: int, width: int = VIEWPORT[
     )
 
 
+async def new_tab(cdp: CDP) -> tuple[dict, str]:
+    """A blank tab and its session, reporting page, script, network and log events."""
+    target = await cdp.send("Target.createTarget", {"url": "about:blank"})
+    session = (await cdp.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}))["sessionId"]
+    for domain in ("Page", "Runtime", "Network", "Log"):
+        await cdp.send(f"{domain}.enable", {}, session)
+    return target, session
+
+
 async def evaluate_json(cdp: CDP, session: str, expression: str):
     """The value of a script that returns JSON, evaluated in the page; a failed script is a problem."""
     result = await cdp.send("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session)
@@ -518,12 +527,7 @@ async def browse(ws_url: str, base: str, pages: list[tuple[str, str | None]], sh
     await cdp.connect(ws_url)
     problems: dict[str, list[str]] = {}
     try:
-        target = await cdp.send("Target.createTarget", {"url": "about:blank"})
-        session = (await cdp.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}))[
-            "sessionId"
-        ]
-        for domain in ("Page", "Runtime", "Network", "Log"):
-            await cdp.send(f"{domain}.enable", {}, session)
+        target, session = await new_tab(cdp)
         await set_window(cdp, session, VIEWPORT[1])
         for rel, shot in pages:
             events, problem = await open_page(cdp, session, urljoin(base, rel))
@@ -633,12 +637,7 @@ def test_ledger_search_box_and_filters_narrow_the_rows(html, tmp_path):
         cdp = CDP()
         await cdp.connect(ws_url)
         try:
-            target = await cdp.send("Target.createTarget", {"url": "about:blank"})
-            session = (await cdp.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}))[
-                "sessionId"
-            ]
-            for domain in ("Page", "Runtime", "Network", "Log"):
-                await cdp.send(f"{domain}.enable", {}, session)
+            target, session = await new_tab(cdp)
             events, problem = await open_page(cdp, session, urljoin(base, page))
             assert not problem, problem
 

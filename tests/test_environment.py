@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, nbval
 
 from companion import environment
 
@@ -106,26 +106,7 @@ def test_a_failing_notebook_cell_reports_the_environment(tmp_path):
     (tmp_path / "conftest.py").write_text(
         (ROOT / "tests" / "conftest.py").read_text(encoding="utf-8"), encoding="utf-8"
     )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--nbval",
-            "--nbval-current-env",
-            "-q",
-            "-x",
-            "-p",
-            "no:cacheprovider",
-            "--rootdir",
-            str(tmp_path),
-            str(folder / source.name),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=300,
-    )
+    result = nbval(folder / source.name, rootdir=tmp_path, timeout=300)
     assert result.returncode != 0, result.stdout[-2000:]
     assert "computing environment" in result.stdout, result.stdout[-3000:]
     assert "record of the stored outputs" in result.stdout or "differs from the one" in result.stdout

@@ -3,35 +3,15 @@
 Runs nbval on a temporary copy of a chapter notebook (the committed notebook is never touched)."""
 
 import json
-import subprocess
-import sys
 
-from conftest import ROOT
+from conftest import ROOT, nbval
 
 NOTEBOOK = ROOT / "chapters" / "participation-uk-kz" / "01_table1a_kz_regions.ipynb"
 
 
 def run_nbval(path):
     # -x: stop at the first failing cell; the cells after the changed one need not run
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--nbval",
-            "--nbval-current-env",
-            "-q",
-            "-x",
-            "-p",
-            "no:cacheprovider",
-            "--rootdir",
-            str(path.parent),
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=path.parent,
-    )
+    return nbval(path, rootdir=path.parent)
 
 
 def test_nbval_fails_when_a_stored_output_changes(tmp_path):
