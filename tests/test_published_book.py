@@ -11,6 +11,7 @@ have Binder and Colab buttons, and the PDF holds the pages, the figures and the 
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -246,6 +247,52 @@ def test_pdf_text_has_glued_numbers_figure_numbers_verdicts_and_bibliography(pub
         assert word in text
     assert "Fazylzhan" in text and "Bibliography" in text
     assert f"{BASE}/chapters/" in text  # the citations, with their permalinks
+
+
+VERDICT_WORDS = re.compile(r"\b(reproduced|differs|not checkable)\b")
+
+
+def _claims_without_their_verdict(text: str, verdicts: dict[str, str], within: int = 300) -> list[str]:
+    """The claim ids of ``verdicts`` (claim id -> verdict) that ``text`` (the PDF's text, spaces
+    collapsed) never prints whole with that verdict as the first verdict word after it, within
+    ``within`` characters and before the next claim id: an id broken across lines, a row cut off
+    before its verdict or a claim left out are all named."""
+    ids = sorted(verdicts, key=len, reverse=True)
+    any_id = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+    hits = list(any_id.finditer(text))
+    found = set()
+    for hit, following in zip(hits, [*hits[1:], None], strict=True):
+        end = min(hit.end() + within, following.start() if following else len(text))
+        word = VERDICT_WORDS.search(text, hit.end(), end)
+        if word and word.group() == verdicts[hit.group()]:
+            found.add(hit.group())
+    return [claim for claim in verdicts if claim not in found]
+
+
+def test_the_claim_check_names_broken_cut_and_missing_claims():
+    verdicts = {"000-T1a-akmola-region-2018": "reproduced", "000-T1a-akmola-region-2019": "differs"}
+    whole = "claim 000-T1a-akmola-region-2018 verdict: reproduced note 000-T1a-akmola-region-2019 ≠ differs"
+    assert _claims_without_their_verdict(whole, verdicts) == []
+    broken = "000-T1a-akmola- region-2018 reproduced 000-T1a-akmola-region-2019 differs"
+    assert _claims_without_their_verdict(broken, verdicts) == ["000-T1a-akmola-region-2018"]
+    cut = "000-T1a-akmola-region-2018 73.8 73.8 0.05 000-T1a-akmola-region-2019 79.4 reproduced differs"
+    assert _claims_without_their_verdict(cut, verdicts) == list(verdicts)
+    assert _claims_without_their_verdict("000-T1a-akmola-region-2018 reproduced", verdicts) == [
+        "000-T1a-akmola-region-2019"
+    ]
+
+
+@needs_pdf_tools
+def test_pdf_prints_every_claim_whole_with_its_verdict_and_no_folded_code(published):
+    """Issue 25, item 3: every claim of the ledger the build wrote is in the PDF's text with its id
+    on one line, followed by its verdict; the folded code cells leave no "Show code cell" behind."""
+    text = _pdftext(published.pdf)
+    with (published.html / "_static" / "ledger" / "ledger.csv").open(encoding="utf-8", newline="") as file:
+        verdicts = {row["claim_id"]: row["verdict"] for row in csv.DictReader(file)}
+    assert len(verdicts) >= 100
+    missing = _claims_without_their_verdict(text, verdicts)
+    assert not missing, f"{len(missing)} of {len(verdicts)} claims not in the PDF with their verdict: {missing[:20]}"
+    assert "Show code cell" not in text and "Hide code cell" not in text
 
 
 @needs_pdf_tools

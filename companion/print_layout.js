@@ -1,0 +1,85 @@
+// Run once in the page that `python -m companion.pdf` prints (never in the HTML book): it marks each
+// table that would not fit the printed page, and the ledger, as "print-blocks", so that
+// _static/print.css prints it as one block per row, each cell after its column's heading, instead of
+// cutting the columns off at the page's edge. In the ledger each block starts with the claim's id, on
+// one line, and its verdict. It only adds classes and data-print-label attributes: the screen shows
+// nothing of them.
+window.addEventListener("load", function () {
+  var COLUMN = 688; // the A4 page less print.css's margins (210 - 2 x 14 mm = 182 mm), in CSS px
+  var VERDICTS = ["reproduced", "differs", "not checkable"];
+  var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
+  var words = function (el) { return (el.textContent || "").replace(/\s+/g, " ").trim(); };
+
+  // every cell of the rows, placed on the grid of columns (colspan and rowspan taken into account)
+  function grid(rows, fn) {
+    var taken = [];
+    each(rows, function (row, r) {
+      var col = 0;
+      each(row.cells, function (cell) {
+        while (taken[r] && taken[r][col]) col += 1;
+        for (var dr = 0; dr < (cell.rowSpan || 1); dr += 1) {
+          for (var dc = 0; dc < (cell.colSpan || 1); dc += 1) {
+            taken[r + dr] = taken[r + dr] || [];
+            taken[r + dr][col + dc] = true;
+          }
+        }
+        fn(cell, col, cell.colSpan || 1);
+        col += cell.colSpan || 1;
+      });
+    });
+  }
+
+  // a column's label: its heading cells from the top row down ("2018 · printed")
+  function labels(table) {
+    var out = [];
+    if (!table.tHead) return out;
+    grid(table.tHead.rows, function (cell, col, span) {
+      var text = words(cell);
+      for (var c = col; c < col + span; c += 1) {
+        if (text && (out[c] || []).indexOf(text) < 0) (out[c] = out[c] || []).push(text);
+      }
+    });
+    return out.map(function (parts) { return (parts || []).join(" · "); });
+  }
+
+  // wider than the printed page at print.css's table type, or not
+  function tooWide(table) {
+    var probe = document.createElement("div");
+    probe.style.cssText = "position:absolute;left:-20000px;top:0;visibility:hidden;width:" + COLUMN + "px";
+    var copy = table.cloneNode(true);
+    copy.removeAttribute("id");
+    copy.style.fontSize = "7.5pt";
+    probe.appendChild(copy);
+    table.parentNode.insertBefore(probe, table);
+    var wide = copy.getBoundingClientRect().width > COLUMN + 1;
+    probe.remove();
+    return wide;
+  }
+
+  each(document.querySelectorAll("table"), function (table) {
+    if (table.classList.contains("print-blocks") || !table.tBodies.length) return;
+    var ledger = table.querySelector("a.claim-permalink") !== null;
+    if (!ledger && !tooWide(table)) return;
+    table.classList.add("print-blocks");
+    var heads = labels(table);
+    each(table.tBodies, function (body) {
+      grid(body.rows, function (cell, col) {
+        if (heads[col]) cell.setAttribute("data-print-label", heads[col]);
+        if (!words(cell) && !cell.querySelector("img")) cell.classList.add("print-blank");
+      });
+      each(body.rows, function (row) {
+        var key = ledger ? row.querySelector("a.claim-permalink") : null;
+        var keyCell = key ? key.closest("td, th") : row.cells[0];
+        if (keyCell) keyCell.classList.add("print-key");
+        var verdict = (row.getAttribute("data-verdict") || "").toLowerCase();
+        if (VERDICTS.indexOf(verdict) < 0) return;
+        each(row.cells, function (cell) {
+          var text = words(cell).toLowerCase();
+          if (cell !== keyCell && text.indexOf(verdict) >= 0 && text.length <= verdict.length + 4) {
+            cell.classList.add("print-verdict");
+          }
+        });
+      });
+    });
+  });
+});
