@@ -21,6 +21,7 @@ import sys
 import tarfile
 from dataclasses import dataclass
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -293,6 +294,88 @@ def test_pdf_prints_every_claim_whole_with_its_verdict_and_no_folded_code(publis
     missing = _claims_without_their_verdict(text, verdicts)
     assert not missing, f"{len(missing)} of {len(verdicts)} claims not in the PDF with their verdict: {missing[:20]}"
     assert "Show code cell" not in text and "Hide code cell" not in text
+
+
+class _LastCells(HTMLParser):
+    """The text of the last non-empty cell of every table row of a page (nested tables apart)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cells: list[str] = []
+        self._rows: list[list[str]] = []  # one open row per open table
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self._rows.append([])
+        elif tag == "tr" and self._rows:
+            self._rows[-1] = []
+        elif tag in ("td", "th") and self._rows:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self._rows[-1].append("".join(self._cell))
+            self._cell = None
+        elif tag == "tr" and self._rows:
+            filled = [cell for cell in self._rows[-1] if cell.strip()]
+            if filled:
+                self.cells.append(filled[-1])
+            self._rows[-1] = []
+        elif tag == "table" and self._rows:
+            self._rows.pop()
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+@needs_pdf_tools
+def test_pdf_prints_every_table_whole(published):
+    """No column cut off at the page's edge, nothing left folded: the last cell of every row of every
+    table of the single page (the headings' row too) is in the PDF's text. Spaces are ignored, so
+    that a cell broken across lines (or a word at a hyphen) still counts; ``-raw`` keeps each cell's
+    lines together where a table prints as columns."""
+    parser = _LastCells()
+    parser.feed((published.singlehtml / "intro.html").read_text(encoding="utf-8"))
+    raw = subprocess.run(["pdftotext", "-raw", str(published.pdf), "-"], capture_output=True, text=True, check=True)
+    text = re.sub(r"\s+", "", raw.stdout)
+    assert len(parser.cells) >= 1000
+    missing = [cell.strip() for cell in parser.cells if re.sub(r"\s+", "", cell) not in text]
+    assert not missing, f"{len(missing)} of {len(parser.cells)} table rows cut short in the PDF: {missing[:10]}"
+
+
+@needs_pdf_tools
+def test_pdf_prints_each_figure_whole_with_its_caption(published):
+    """Figures whole: each numbered figure's image (found by its exported PNG's size) stands on a
+    page that also holds the figure's caption number, so that no page break comes between them."""
+    from PIL import Image
+
+    single = (published.singlehtml / "intro.html").read_text(encoding="utf-8")
+    numbers = {
+        label: number.strip()
+        for label, number in re.findall(
+            r'<figure[^>]*\bid="(fig-[^"]+)"[^>]*>.*?<span class="caption-number">([^<]+)</span>', single, re.S
+        )
+    }
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(published.pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(published.pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    on_pages: dict[tuple[int, int], list[int]] = {}
+    for row in listing:
+        fields = row.split()
+        on_pages.setdefault((int(fields[3]), int(fields[4])), []).append(int(fields[0]))
+    figures = sorted((published.html / "_static" / "figures").glob("fig-*.png"))
+    assert figures and all(p.stem in numbers for p in figures), sorted(set(p.stem for p in figures) - set(numbers))
+    apart = []
+    for png in figures:
+        caption = re.compile(re.escape(numbers[png.stem]) + r"(?!\d)")
+        if not any(caption.search(pages[n - 1]) for n in on_pages.get(Image.open(png).size, [])):
+            apart.append(f"{png.stem} ({numbers[png.stem]}): pages {on_pages.get(Image.open(png).size)}")
+    assert not apart, f"figures printed apart from their captions: {apart}"
 
 
 @needs_pdf_tools
