@@ -2,8 +2,8 @@
 // table that would not fit the printed page, and the ledger, as "print-blocks", so that
 // _static/print.css prints it as one block per row, each cell after its column's heading, instead of
 // cutting the columns off at the page's edge. In the ledger each block starts with the claim's id, on
-// one line, and its verdict. It only adds classes and data-print-label attributes: the screen shows
-// nothing of them.
+// one line, and its verdict. It only adds classes and data-print-label attributes, and turns the links
+// between the book's pages into links inside this one page (so that the PDF can follow them).
 window.addEventListener("load", function () {
   var COLUMN = 688; // the A4 page less print.css's margins (210 - 2 x 14 mm = 182 mm), in CSS px
   var VERDICTS = ["reproduced", "differs", "not checkable"];
@@ -81,5 +81,22 @@ window.addEventListener("load", function () {
         });
       });
     });
+  });
+
+  // Links written for the HTML book's pages ("../reproducibility/01_ledger.html#claim-..." on the page
+  // of chapters/participation-uk-kz/01_table1a_kz_regions) lead to that page's part of this one page
+  // (its anchor "document-<page>", or the id the link names there).
+  var BOOK = "https://book.invalid/";
+  var page = "intro";
+  each(document.querySelectorAll('[id^="document-"], a[href]'), function (el) {
+    if (el.id && el.id.indexOf("document-") === 0) page = el.id.slice("document-".length);
+    var href = el.tagName === "A" ? el.getAttribute("href") : "";
+    if (!href || /^([a-z][a-z0-9+.-]*:|#|\/\/)/i.test(href)) return;
+    var url = new URL(href, BOOK + page + ".html");
+    if (!/\.html$/.test(url.pathname)) return;
+    var target = "document-" + decodeURIComponent(url.pathname.slice(1).replace(/\.html$/, ""));
+    if (!document.getElementById(target)) return;
+    var id = decodeURIComponent(url.hash.slice(1));
+    el.setAttribute("href", "#" + (id && document.getElementById(id) ? id : target));
   });
 });

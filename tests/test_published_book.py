@@ -286,7 +286,8 @@ def test_the_claim_check_names_broken_cut_and_missing_claims():
 @needs_pdf_tools
 def test_pdf_prints_every_claim_whole_with_its_verdict_and_no_folded_code(published):
     """Issue 25, item 3: every claim of the ledger the build wrote is in the PDF's text with its id
-    on one line, followed by its verdict; the folded code cells leave no "Show code cell" behind."""
+    on one line, followed by its verdict; the folded code cells leave no "Show code cell" behind;
+    links between the book's pages stay inside the PDF."""
     text = _pdftext(published.pdf)
     with (published.html / "_static" / "ledger" / "ledger.csv").open(encoding="utf-8", newline="") as file:
         verdicts = {row["claim_id"]: row["verdict"] for row in csv.DictReader(file)}
@@ -294,6 +295,9 @@ def test_pdf_prints_every_claim_whole_with_its_verdict_and_no_folded_code(publis
     missing = _claims_without_their_verdict(text, verdicts)
     assert not missing, f"{len(missing)} of {len(verdicts)} claims not in the PDF with their verdict: {missing[:20]}"
     assert "Show code cell" not in text and "Hide code cell" not in text
+    # the links between pages (a chapter's claim to its ledger row) lead inside the PDF, not to files
+    to_files = sorted(set(re.findall(rb"/URI \(file:[^)#]*\.html", published.pdf.read_bytes())))
+    assert not to_files, to_files[:10]
 
 
 class _LastCells(HTMLParser):
