@@ -36,24 +36,31 @@ DATATABLES_VERSION = "3.1.5"
 NO_DISCREPANCY = "none (reproduced)"
 RATINGS_ID = "ratings-by-article"
 
-# (heading, ledger column or a derived one) in the order shown; FILTERS name the filterable ones
+# The table as a reader reads it (issue 25): (heading, ledger column or a derived one, DataTables
+# Responsive class, or the priority of a column shown as the table's width allows). The verdict and
+# the claim in words are always shown; the printed and recomputed values side by side, the one-line
+# reason and the article as the column allows, in that order; everything else is
+# folded under the row (class "none": shown when the row is opened, searchable and filterable all
+# the same). FILTERS name the filterable columns.
 COLUMNS = [
-    ("claim", "claim_id"),
-    ("article", "article"),
-    ("where", "location"),
-    ("printed", "printed"),
-    ("published", "published"),
-    ("recomputed", "recomputed"),
-    ("difference", "difference"),
-    ("tolerance", "tolerance"),
-    ("verdict", "verdict"),
-    ("kind of discrepancy", "kind"),
-    ("sources", "sources"),
-    ("page", "notebook"),
-    ("note", "note"),
-    ("cite", "cite"),
+    ("verdict", "verdict", "all"),
+    ("claim", "claim_id", "all"),
+    ("printed → recomputed", "values", 1),
+    ("why", "reason", 2),
+    ("article", "article", 3),
+    ("where", "location", "none"),
+    ("printed words", "printed", "none"),
+    ("difference", "difference", "none"),
+    ("tolerance", "tolerance", "none"),
+    ("kind of discrepancy", "kind", "none"),
+    ("evidence", "basis", "none"),
+    ("sources", "sources", "none"),
+    ("page", "notebook", "none"),
+    ("note", "note", "none"),
+    ("cite", "cite", "none"),
 ]
 FILTERS = ("article", "verdict", "kind")
+DERIVED = {"kind", "cite", "values", "reason"}
 
 
 def _blank(value) -> bool:
@@ -72,12 +79,57 @@ def cell_text(value) -> str:
     return str(value)
 
 
+def with_unit(value, unit) -> str:
+    """A value with its unit: "73.8 %", "rank 7", "×5", "13.2 million", "2004"; words ("Cameroon"),
+    years and dates as they are; "" for a missing value."""
+    text = cell_text(value)
+    try:
+        float(text)
+    except ValueError:
+        return text
+    if _blank(unit) or not unit or unit in ("year", "years", "date", "decade", "decades"):
+        return text
+    if unit == "%":
+        return f"{text} %"
+    if unit == "rank":
+        return f"rank {text}"
+    if unit == "ratio":
+        return f"×{text}"
+    return f"{text} {unit}"
+
+
+def values_text(row: dict) -> str:
+    """Printed and recomputed side by side: "73.8 % → 73.8 %", or "54 % → not checkable"."""
+    recomputed = with_unit(row["recomputed"], row.get("unit"))
+    return f"{with_unit(row['published'], row.get('unit'))} → {recomputed or 'not checkable'}"
+
+
 def kinds(frame: pd.DataFrame) -> pd.Series:
     """The kind of discrepancy of each claim of ``frame`` (by claim id): the type from
     :func:`companion.ledger.discrepancy_types` for claims not reproduced, else :data:`NO_DISCREPANCY`."""
     types = ledger.discrepancy_types(frame)
     by_claim = dict(zip(types["claim_id"], types["type"])) if len(types) else {}
     return frame["claim_id"].map(lambda c: by_claim.get(c, NO_DISCREPANCY))
+
+
+def reasons(frame: pd.DataFrame) -> pd.Series:
+    """The reason of each claim in one line: why it differs (its kind and why) or why it cannot be
+    checked; for a reproduced claim, the tolerance it is within."""
+    types = ledger.discrepancy_types(frame)
+    why = dict(zip(types["claim_id"], types["why"])) if len(types) else {}
+
+    def one(row) -> str:
+        if row["claim_id"] in why:
+            return why[row["claim_id"]]
+        tolerance = with_unit(row["tolerance"], row.get("unit"))
+        return f"within ± {tolerance}" if tolerance else "equal"
+
+    return frame.apply(one, axis=1)
+
+
+def _shown_as(how: str | int) -> str:
+    """The header cell's attribute for DataTables Responsive: a class ("all", "none") or a priority."""
+    return f'data-priority="{how}"' if isinstance(how, int) else f'class="{how}"'
 
 
 def _up(page: str) -> str:
@@ -87,9 +139,11 @@ def _up(page: str) -> str:
 def _row(row: dict, page: str) -> str:
     anchor = ledger.claim_anchor(row["claim_id"])
     cells = []
-    for _, column in COLUMNS:
+    for _, column, _ in COLUMNS:
         if column == "claim_id":
+            words = html.escape(cell_text(row.get("paraphrase")) or row["claim_id"])
             text = (
+                f"{words} "
                 f'<a class="claim-permalink" href="#{anchor}" title="permalink of this claim">'
                 f"{html.escape(row['claim_id'])}</a>"
             )
@@ -104,15 +158,19 @@ def _row(row: dict, page: str) -> str:
             )
         elif column == "cite":
             text = f'<span class="claim-citation">{html.escape(ledger.claim_citation(row))}</span>'
+        elif column == "values":
+            text = html.escape(values_text(row))
+        elif column == "recomputed":
+            text = html.escape(with_unit(row[column], row.get("unit")))
         else:
             text = html.escape(cell_text(row[column]))
-        cells.append(f"<td>{text}</td>")
+        cells.append(f'<td class="ledger-{column.replace("_", "-")}">{text}</td>')
     return f'<tr id="{anchor}" data-verdict="{html.escape(row["verdict"])}">{"".join(cells)}</tr>'
 
 
 def _filters(shown: pd.DataFrame) -> str:
     selects = []
-    for index, (heading, column) in enumerate(COLUMNS):
+    for index, (heading, column, _) in enumerate(COLUMNS):
         if column not in FILTERS:
             continue
         if column == "article":
@@ -133,20 +191,20 @@ def claims_html(frame: pd.DataFrame, page: str = ledger.LEDGER_PAGE) -> str:
     """The ledger ``frame`` (rows of :func:`companion.ledger.ledger`) as the page's HTML: the download
     links, the filters and one table row per claim (anchor ``claim-<claim_id>``), as seen from the
     built page ``page``."""
-    missing = sorted({c for _, c in COLUMNS} - {"kind", "cite"} - set(frame.columns))
+    missing = sorted({c for _, c, _ in COLUMNS} - DERIVED - set(frame.columns))
     if missing:
         raise KeyError(f"the ledger rows lack the columns {missing}")
-    shown = frame.assign(kind=kinds(frame)).reset_index(drop=True)
+    shown = frame.assign(kind=kinds(frame), reason=reasons(frame)).reset_index(drop=True)
     up = _up(page)
     downloads = " · ".join(
         f'<a href="{up}_static/ledger/{name}" download>{name.split(".")[1].upper()}</a>' for name in DOWNLOADS
     )
-    head = "".join(f"<th>{html.escape(heading)}</th>" for heading, _ in COLUMNS)
+    head = "".join(f"<th {_shown_as(how)}>{html.escape(heading)}</th>" for heading, _, how in COLUMNS)
     body = "\n".join(_row(row, page) for row in shown.to_dict(orient="records"))
     return (
         f'<p class="ledger-downloads">The whole ledger ({len(shown)} claims) to download: {downloads}</p>\n'
         f"{_filters(shown)}\n"
-        f'<div class="ledger-scroll"><table id="{TABLE_ID}" class="ledger-search display compact">'
+        f'<div class="ledger-box"><table id="{TABLE_ID}" class="ledger-search display compact" style="width:100%">'
         f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody></table></div>"
     )
 

@@ -368,6 +368,47 @@ IMAGES_JS = r"""(async () => {
                          missing: missing.slice(0, 5), figures: figures});
 })()"""
 
+# Tables that do not fit the reading column (issue 25): a table, or the box it stands in, that is
+# wider than the box it may take (a scroll box hides the columns past its edge), and the ledger's
+# first verdict out of view (hidden or past the right edge of the window)
+TABLES_JS = r"""(() => {
+  // settle what the page does on a resize after a short delay (cards, DataTables Responsive)
+  if (window.companionFitTables) window.companionFitTables();
+  if (window.DataTable && DataTable.tables().length) DataTable.tables({api: true}).columns.adjust().responsive.recalc();
+  const main = document.querySelector("main") || document.body;
+  const problems = [];
+  const name = (t) => t.id || (t.caption && t.caption.innerText.trim().slice(0, 40)) ||
+    (t.closest("[id]") ? "in #" + t.closest("[id]").id : "table");
+  main.querySelectorAll("table").forEach((t) => {
+    if (t.offsetParent === null || t.closest(".cell_input, details:not([open])")) return;
+    let box = t.parentElement, room = null;
+    for (; box && box !== main; box = box.parentElement) {
+      const s = getComputedStyle(box);
+      if (/(auto|scroll|hidden)/.test(s.overflowX)) { room = box.clientWidth; break; }
+    }
+    if (room === null) room = main.clientWidth;
+    const wide = Math.ceil(t.getBoundingClientRect().width);
+    if (wide > room + 1) problems.push(`table ${name(t)} is ${wide} px wide in a ${room} px box`);
+  });
+  // any other box of the reading column that scrolls sideways (code excluded)
+  main.querySelectorAll("div, section, figure, details").forEach((e) => {
+    if (e.closest(".cell_input, pre, .highlight")) return;
+    const s = getComputedStyle(e);
+    if (/(auto|scroll)/.test(s.overflowX) && e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
+      problems.push(`a box ${e.className.toString().split(" ")[0] || e.tagName} scrolls: ` +
+                    `${e.scrollWidth} px in ${e.clientWidth}`);
+  });
+  const verdict = document.querySelector("#ledger-table tbody tr td.ledger-verdict");
+  if (document.querySelector("#ledger-table")) {
+    const r = verdict && verdict.getBoundingClientRect();
+    const past = r && r.right > document.documentElement.clientWidth + 1;
+    if (!verdict || verdict.offsetParent === null || r.width === 0 || past)
+      problems.push("the ledger's first verdict is out of view");
+  }
+  return JSON.stringify([...new Set(problems)]);
+})()"""
+
+
 WIDTH_JS = (
     """JSON.stringify({width: document.scrollingElement.scrollWidth, window: document.scrollingElement.clientWidth})"""
 )
@@ -463,6 +504,14 @@ async def set_window(cdp: CDP, session: str, height: int, width: int = VIEWPORT[
     )
 
 
+async def evaluate_json(cdp: CDP, session: str, expression: str):
+    """The value of a script that returns JSON, evaluated in the page; a failed script is a problem."""
+    result = await cdp.send("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session)
+    if "exceptionDetails" in result:
+        return [f"script failed: {result['exceptionDetails'].get('text')}"]
+    return json.loads(result["result"]["value"])
+
+
 async def browse(ws_url: str, base: str, pages: list[tuple[str, str | None]], shots: Path) -> dict[str, list[str]]:
     """Open each (relative URL, screenshot name or None) in one tab; problems per page."""
     cdp = CDP()
@@ -498,6 +547,7 @@ async def browse(ws_url: str, base: str, pages: list[tuple[str, str | None]], sh
                         + (f" (and {len(images['missing']) - 1} more)" if len(images["missing"]) > 1 else "")
                     )
                 found += images["figures"]
+            found += [f"at {VIEWPORT[0]} px: {p}" for p in await evaluate_json(cdp, session, TABLES_JS)]
             # the same page on a phone: nothing wider than the screen
             await set_window(cdp, session, 844, PHONE_WIDTH)
             await cdp.changed(QUIET_S)
@@ -508,6 +558,7 @@ async def browse(ws_url: str, base: str, pages: list[tuple[str, str | None]], sh
             )
             if phone["width"] > phone["window"] + 1:
                 found.append(f"page is {phone['width']} px wide in a {phone['window']} px (phone) window")
+            found += [f"at {PHONE_WIDTH} px: {p}" for p in await evaluate_json(cdp, session, TABLES_JS)]
             if shot:
                 png = await cdp.send("Page.captureScreenshot", {"format": "png"}, session)
                 (shots / shot.replace(".png", "--phone.png")).write_bytes(base64.b64decode(png["data"]))
@@ -618,7 +669,7 @@ def test_ledger_search_box_and_filters_narrow_the_rows(html, tmp_path):
             await asyncio.sleep(0.5)
             counts["cleared"] = await evaluate(LEDGER_ROWS_JS)
             await evaluate(
-                "(() => { const s = document.querySelector('.ledger-filters select[data-column=\"8\"]');"
+                "(() => { const s = document.querySelector('.ledger-filters select[data-column=\"0\"]');"
                 " s.value = 'differs'; s.dispatchEvent(new Event('change')); })()"
             )
             await asyncio.sleep(0.5)

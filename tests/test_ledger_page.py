@@ -115,13 +115,31 @@ def test_every_claim_is_one_row_with_its_anchor_and_its_page(whole_ledger):
     assert not {"None", "nan", "NaN", "<NA>"} & {c.strip() for c in parser.cells}
 
 
-def test_not_checkable_claims_have_an_empty_recomputed_cell(whole_ledger):
+def test_not_checkable_claims_say_so_beside_the_printed_value(whole_ledger):
     part = whole_ledger[whole_ledger["verdict"] == ledger.NOT_CHECKABLE].head(1)
     assert len(part) == 1
     html = ledger_page.claims_html(part)
-    position = [h for h, _ in ledger_page.COLUMNS].index("recomputed")
-    cells = re.findall(r"<td>(.*?)</td>", html.split("<tbody>")[1])
-    assert cells[position] == ""
+    position = [column for _, column, _ in ledger_page.COLUMNS].index("values")
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html.split("<tbody>")[1])
+    assert cells[position].endswith("→ not checkable"), cells[position]
+
+
+def test_each_row_shows_its_verdict_first_and_printed_beside_recomputed_with_the_unit(whole_ledger):
+    """The verdict and the claim in words are the columns Responsive never folds; printed and
+    recomputed stand in one cell with the claim's unit; a differing claim says why in one line."""
+    assert [c[2] for c in ledger_page.COLUMNS[:2]] == ["all", "all"]  # never folded
+    assert ledger_page.COLUMNS[0][1] == "verdict"
+    html = ledger_page.claims_html(whole_ledger)
+    rows = re.findall(r'<tr id="claim-([^"]+)"[^>]*>(.*?)</tr>', html)
+    assert len(rows) == len(whole_ledger)
+    by_id = whole_ledger.set_index("claim_id")
+    for claim, cells in rows:
+        text = re.findall(r"<td[^>]*>(.*?)</td>", cells)
+        assert text[0] == by_id.loc[claim, "verdict"]
+        if by_id.loc[claim, "unit"] == "%" and by_id.loc[claim, "verdict"] == ledger.REPRODUCED:
+            assert re.fullmatch(r"[\d.]+ % → [\d.]+ %", text[2]), (claim, text[2])
+        if by_id.loc[claim, "verdict"] != ledger.REPRODUCED:
+            assert text[3] and not text[3].startswith("within"), (claim, text[3])
 
 
 def test_downloads_hold_the_whole_ledger(whole_ledger):
