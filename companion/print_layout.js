@@ -56,6 +56,18 @@ window.addEventListener("load", function () {
     return wide;
   }
 
+  // The book's own cards (_static/table-cards.js, "as-cards") are chosen for the screen's width, not
+  // the page's: in the printed copy this decides alone, and keeps them off should they come back.
+  var CARDS = "as-cards";
+  each(document.querySelectorAll("table." + CARDS), function (table) { table.classList.remove(CARDS); });
+  if (window.MutationObserver) {
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        if (change.target.classList && change.target.classList.contains(CARDS)) change.target.classList.remove(CARDS);
+      });
+    }).observe(document.body, {attributes: true, attributeFilter: ["class"], subtree: true});
+  }
+
   each(document.querySelectorAll("table"), function (table) {
     if (table.classList.contains("print-blocks") || !table.tBodies.length) return;
     var ledger = table.querySelector("a.claim-permalink") !== null;
@@ -63,13 +75,23 @@ window.addEventListener("load", function () {
     table.classList.add("print-blocks");
     var heads = labels(table);
     each(table.tBodies, function (body) {
-      grid(body.rows, function (cell, col) {
+      // DataTables Responsive's child rows repeat the row's folded cells: print.css leaves them out
+      var rows = Array.prototype.filter.call(body.rows, function (row) { return !row.classList.contains("child"); });
+      grid(rows, function (cell, col) {
         if (heads[col]) cell.setAttribute("data-print-label", heads[col]);
         if (!words(cell) && !cell.querySelector("img")) cell.classList.add("print-blank");
       });
-      each(body.rows, function (row) {
-        var key = ledger ? row.querySelector("a.claim-permalink") : null;
-        var keyCell = key ? key.closest("td, th") : row.cells[0];
+      each(rows, function (row) {
+        // the row's key first: in the ledger the claim's id (a copy of its permalink, in a cell of its
+        // own, the one in the claim's words left out), elsewhere the first cell
+        var permalink = ledger ? row.querySelector("a.claim-permalink") : null;
+        var keyCell = row.cells[0];
+        if (permalink) {
+          keyCell = document.createElement("td");
+          keyCell.appendChild(permalink.cloneNode(true));
+          permalink.classList.add("print-moved");
+          row.insertBefore(keyCell, row.firstChild);
+        }
         if (keyCell) keyCell.classList.add("print-key");
         var verdict = (row.getAttribute("data-verdict") || "").toLowerCase();
         if (VERDICTS.indexOf(verdict) < 0) return;
