@@ -11,6 +11,7 @@ have Binder and Colab buttons, and the PDF holds the pages, the figures and the 
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -20,6 +21,7 @@ import sys
 import tarfile
 from dataclasses import dataclass
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -246,6 +248,138 @@ def test_pdf_text_has_glued_numbers_figure_numbers_verdicts_and_bibliography(pub
         assert word in text
     assert "Fazylzhan" in text and "Bibliography" in text
     assert f"{BASE}/chapters/" in text  # the citations, with their permalinks
+
+
+VERDICT_WORDS = re.compile(r"\b(reproduced|differs|not checkable)\b")
+
+
+def _claims_without_their_verdict(text: str, verdicts: dict[str, str], within: int = 300) -> list[str]:
+    """The claim ids of ``verdicts`` (claim id -> verdict) that ``text`` (the PDF's text, spaces
+    collapsed) never prints whole with that verdict as the first verdict word after it, within
+    ``within`` characters and before the next claim id: an id broken across lines, a row cut off
+    before its verdict or a claim left out are all named."""
+    ids = sorted(verdicts, key=len, reverse=True)
+    any_id = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+    hits = list(any_id.finditer(text))
+    found = set()
+    for hit, following in zip(hits, [*hits[1:], None], strict=True):
+        end = min(hit.end() + within, following.start() if following else len(text))
+        word = VERDICT_WORDS.search(text, hit.end(), end)
+        if word and word.group() == verdicts[hit.group()]:
+            found.add(hit.group())
+    return [claim for claim in verdicts if claim not in found]
+
+
+def test_the_claim_check_names_broken_cut_and_missing_claims():
+    verdicts = {"000-T1a-akmola-region-2018": "reproduced", "000-T1a-akmola-region-2019": "differs"}
+    whole = "claim 000-T1a-akmola-region-2018 verdict: reproduced note 000-T1a-akmola-region-2019 ≠ differs"
+    assert _claims_without_their_verdict(whole, verdicts) == []
+    broken = "000-T1a-akmola- region-2018 reproduced 000-T1a-akmola-region-2019 differs"
+    assert _claims_without_their_verdict(broken, verdicts) == ["000-T1a-akmola-region-2018"]
+    cut = "000-T1a-akmola-region-2018 73.8 73.8 0.05 000-T1a-akmola-region-2019 79.4 reproduced differs"
+    assert _claims_without_their_verdict(cut, verdicts) == list(verdicts)
+    assert _claims_without_their_verdict("000-T1a-akmola-region-2018 reproduced", verdicts) == [
+        "000-T1a-akmola-region-2019"
+    ]
+
+
+@needs_pdf_tools
+def test_pdf_prints_every_claim_whole_with_its_verdict_and_no_folded_code(published):
+    """Issue 25, item 3: every claim of the ledger the build wrote is in the PDF's text with its id
+    on one line, followed by its verdict; the folded code cells leave no "Show code cell" behind;
+    links between the book's pages stay inside the PDF."""
+    text = _pdftext(published.pdf)
+    with (published.html / "_static" / "ledger" / "ledger.csv").open(encoding="utf-8", newline="") as file:
+        verdicts = {row["claim_id"]: row["verdict"] for row in csv.DictReader(file)}
+    assert len(verdicts) >= 100
+    missing = _claims_without_their_verdict(text, verdicts)
+    assert not missing, f"{len(missing)} of {len(verdicts)} claims not in the PDF with their verdict: {missing[:20]}"
+    assert "Show code cell" not in text and "Hide code cell" not in text
+    # the links between pages (a chapter's claim to its ledger row) lead inside the PDF, not to files
+    to_files = sorted(set(re.findall(rb"/URI \(file:[^)#]*\.html", published.pdf.read_bytes())))
+    assert not to_files, to_files[:10]
+
+
+class _LastCells(HTMLParser):
+    """The text of the last non-empty cell of every table row of a page (nested tables apart)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cells: list[str] = []
+        self._rows: list[list[str]] = []  # one open row per open table
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self._rows.append([])
+        elif tag == "tr" and self._rows:
+            self._rows[-1] = []
+        elif tag in ("td", "th") and self._rows:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self._rows[-1].append("".join(self._cell))
+            self._cell = None
+        elif tag == "tr" and self._rows:
+            filled = [cell for cell in self._rows[-1] if cell.strip()]
+            if filled:
+                self.cells.append(filled[-1])
+            self._rows[-1] = []
+        elif tag == "table" and self._rows:
+            self._rows.pop()
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+@needs_pdf_tools
+def test_pdf_prints_every_table_whole(published):
+    """No column cut off at the page's edge, nothing left folded: the last cell of every row of every
+    table of the single page (the headings' row too) is in the PDF's text. Spaces are ignored, so
+    that a cell broken across lines (or a word at a hyphen) still counts; ``-raw`` keeps each cell's
+    lines together where a table prints as columns."""
+    parser = _LastCells()
+    parser.feed((published.singlehtml / "intro.html").read_text(encoding="utf-8"))
+    raw = subprocess.run(["pdftotext", "-raw", str(published.pdf), "-"], capture_output=True, text=True, check=True)
+    text = re.sub(r"\s+", "", raw.stdout)
+    assert len(parser.cells) >= 1000
+    missing = [cell.strip() for cell in parser.cells if re.sub(r"\s+", "", cell) not in text]
+    assert not missing, f"{len(missing)} of {len(parser.cells)} table rows cut short in the PDF: {missing[:10]}"
+
+
+@needs_pdf_tools
+def test_pdf_prints_each_figure_whole_with_its_caption(published):
+    """Figures whole: each numbered figure's image (found by its exported PNG's size) stands on a
+    page that also holds the figure's caption number, so that no page break comes between them."""
+    from PIL import Image
+
+    single = (published.singlehtml / "intro.html").read_text(encoding="utf-8")
+    numbers = {
+        label: number.strip()
+        for label, number in re.findall(
+            r'<figure[^>]*\bid="(fig-[^"]+)"[^>]*>.*?<span class="caption-number">([^<]+)</span>', single, re.S
+        )
+    }
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(published.pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(published.pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    on_pages: dict[tuple[int, int], list[int]] = {}
+    for row in listing:
+        fields = row.split()
+        on_pages.setdefault((int(fields[3]), int(fields[4])), []).append(int(fields[0]))
+    figures = sorted((published.html / "_static" / "figures").glob("fig-*.png"))
+    assert figures and all(p.stem in numbers for p in figures), sorted(set(p.stem for p in figures) - set(numbers))
+    apart = []
+    for png in figures:
+        caption = re.compile(re.escape(numbers[png.stem]) + r"(?!\d)")
+        if not any(caption.search(pages[n - 1]) for n in on_pages.get(Image.open(png).size, [])):
+            apart.append(f"{png.stem} ({numbers[png.stem]}): pages {on_pages.get(Image.open(png).size)}")
+    assert not apart, f"figures printed apart from their captions: {apart}"
 
 
 @needs_pdf_tools
