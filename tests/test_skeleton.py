@@ -28,13 +28,15 @@ def test_every_article_module_follows_the_skeleton(article):
 
 
 def test_the_registry_modules_have_their_sections_filled():
-    """Each section of each article module holds something (the skeleton lets a new article leave one empty)."""
+    """Each section of each article module holds something, or says in a comment that it holds nothing
+    yet (``# (none yet: ...``, as the scaffold writes it for a new article's tables): none is silently empty."""
     for article in articles.ARTICLES:
         text = _text(article)
         positions = [text.index(skeleton.banner(s)) for s in skeleton.SECTIONS] + [len(text)]
         for section, start, end in zip(skeleton.SECTIONS, positions, positions[1:], strict=False):
-            body = text[start:end].split("\n", 1)[1]
-            assert any(line and not line.startswith("#") for line in body.splitlines()), (article.id, section)
+            body = text[start:end].split("\n", 1)[1].splitlines()
+            filled = any(line and not line.startswith("#") for line in body)
+            assert filled or any(line.startswith("# (none yet") for line in body), (article.id, section)
 
 
 def test_the_scaffold_writes_its_module_in_the_skeleton():
