@@ -220,3 +220,13 @@ def test_a_differing_claim_printed_in_words_has_no_relative_gap_and_is_listed():
         gaps["published"].astype(float)
     shown = readable(gaps.assign(relative_gap_pct=relative), name="test-gaps")
     assert "tripled" in shown.cells["Printed"].tolist()
+
+
+def test_no_shared_notebook_reads_the_printed_values_as_floats():
+    """The pages over every claim (chapters/reproducibility/) take the printed value as a float only for
+    a claim they name; over all claims they go through companion.ledger (relative_gaps)."""
+    from conftest import ROOT
+
+    for path in sorted((ROOT / "chapters" / "reproducibility").glob("*.ipynb")):
+        text = path.read_text(encoding="utf-8")
+        assert '[\\"published\\"].astype(float)' not in text, path
