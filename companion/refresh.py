@@ -4,7 +4,8 @@
 An article's claims and figures show on pages beyond its own chapter: the ledger and the summaries of
 ``chapters/reproducibility/``, the list of tables and figures and the data page under ``about/``, the
 front page's table of chapters, the README's table of articles and the figure baselines of the image
-tests. This command, and no other, rewrites those tracked files for an article:
+tests. This command makes them all again at once (``make execute`` and ``make baselines`` each do one
+part on request; no command rewrites them as a side effect):
 
 1. the README's article table, made from ``data/articles.yaml`` (:func:`companion.articles.markdown`);
 2. the front page's table of chapters (``intro.md``): a row for every article that has none
@@ -15,16 +16,15 @@ tests. This command, and no other, rewrites those tracked files for an article:
 4. the figure baselines: every figure PNG the executed notebooks exported, copied to
    ``tests/baseline_images/`` (what ``make baselines`` does after a whole build).
 
-It then prints every tracked file whose content it changed (and every new file under the folders it
-writes), one per line, compared by content: a notebook executed again with the same outputs is not
-listed. ``--dry-run`` prints what it would run and write (:func:`plan`), and changes nothing.
+It then prints every file it wrote whose content changed (a new baseline image too), one per line,
+compared by content: a notebook executed again with the same outputs is not listed. ``--dry-run``
+prints what it would run and write (:func:`plan`), and changes nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -90,19 +90,11 @@ def _digest(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
-def _watched(root: Path) -> list[Path]:
-    """The files whose change the refresh reports: the tracked files (``git ls-files``), and every file
-    under the folders it writes (a new baseline image is not tracked yet)."""
-    found = set()
-    try:
-        listed = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, text=True, check=True)
-        found = {root / name for name in listed.stdout.split("\0") if name}
-    except (OSError, subprocess.CalledProcessError):
-        pass  # not a git checkout: the folders below only
-    for folder in ("chapters", "about", BASELINES):
-        found |= {p for p in (root / folder).rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts}
-    found |= {root / "README.md", root / "intro.md"}
-    return sorted(found)
+def _watched(root: Path, paths: list[Path]) -> list[Path]:
+    """The files the refresh writes, whose change it reports: the README, the front page, the notebooks
+    it executes and the baseline images (a new one too). A file edited meanwhile by hand elsewhere is
+    not reported as the refresh's."""
+    return sorted({root / "README.md", root / "intro.md", *paths, *(root / BASELINES).glob("fig-*.png")})
 
 
 def _write_if_changed(path: Path, text: str) -> None:
@@ -126,7 +118,7 @@ def refresh(article_ids=None, root: Path = ROOT) -> list[str]:
     paths = notebooks(article_ids, root)
     readme, intro = root / "README.md", root / "intro.md"
     table = articles.markdown(articles.load(root / "data" / "articles.yaml"))
-    before = {p: _digest(p) for p in _watched(root)}
+    before = {p: _digest(p) for p in _watched(root, paths)}
     _write_if_changed(readme, readme_with_table(readme.read_text(encoding="utf-8"), table))
     _write_if_changed(intro, intro_with_rows(intro.read_text(encoding="utf-8"), root))
 
@@ -152,6 +144,6 @@ def refresh(article_ids=None, root: Path = ROOT) -> list[str]:
             if _digest(baselines / png.name) != _digest(png):
                 shutil.copyfile(png, baselines / png.name)
 
-    after = {p: _digest(p) for p in _watched(root)}
+    after = {p: _digest(p) for p in _watched(root, paths)}
     changed = sorted(_relative(p, root) for p in set(before) | set(after) if before.get(p) != after.get(p))
     return changed

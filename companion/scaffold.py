@@ -19,7 +19,8 @@ with one message naming what is taken and where):
 * the article's declaration in ``data/articles.yaml`` (with ``seen``, the last year whose published
   values it could have seen, for the ledger's vintage rule; and the README's article table made from it
   again, as ``python -m companion articles`` prints it), its entry in ``references.bib``, its chapter
-  in ``_toc.yml`` and its row in the front page's table of chapters (``intro.md``).
+  in ``_toc.yml``, its row in the front page's table of chapters (``intro.md``) and its reference in
+  ``CITATION.cff`` (the works the book cites).
 
 The example notebook passes ruff (``make lint`` changes nothing in it) and the checks of ``make test``
 once executed. It prints every file it wrote or changed: ``git add`` them before ``make test``.
@@ -361,6 +362,27 @@ def _intro_with_row(text: str, row: str) -> str:
     return "".join(lines[: rows[-1] + 1]) + row + "\n" + "".join(lines[rows[-1] + 1 :])
 
 
+def _citation_with_reference(text: str, new: NewArticle) -> str:
+    """``CITATION.cff`` with the article appended to its ``references`` (the works the book cites)."""
+    lines = text.splitlines(keepends=True)
+    if "references:\n" not in lines:
+        raise ScaffoldError("CITATION.cff has no 'references:' list")
+    end = lines.index("references:\n") + 1
+    while end < len(lines) and (lines[end].startswith("  ") or not lines[end].strip()):
+        end += 1
+    while not lines[end - 1].strip():
+        end -= 1
+    entry = (
+        f"  - type: article\n    title: {_q(new.title)}\n    authors:\n      - name: {_q(new.authors)}\n"
+        f'    notes: "To complete from the article\'s copy: authors, journal, year and pages."\n'
+    )
+    out = "".join(lines[:end]) + entry + "".join(lines[end:])
+    titles = [ref.get("title") for ref in yaml.safe_load(out)["references"]]
+    if titles[-1] != new.title:
+        raise ScaffoldError("CITATION.cff: could not append the article to its references")
+    return out
+
+
 def new_article(
     article_id: str,
     title: str,
@@ -384,6 +406,8 @@ def new_article(
             f"--seen {seen!r}: the last year whose published values the article could have seen "
             f"(four digits: its year of publication, or when its references were consulted)"
         )
+    citation = root / "CITATION.cff"
+    citation_text = _citation_with_reference(citation.read_text(encoding="utf-8"), new)
     intro = root / "intro.md"
     intro_text = _intro_with_row(intro.read_text(encoding="utf-8"), front_page_row(new.id, new.slug, new.cite_key))
     pins = {key: source(key).sha256 for key in EXAMPLE_SOURCES}
@@ -466,5 +490,6 @@ def new_article(
     toc = root / "_toc.yml"
     toc.write_text(_toc_with_chapter(toc.read_text(encoding="utf-8"), new), encoding="utf-8")
     intro.write_text(intro_text, encoding="utf-8")
-    written += [claims, names, kinds, registry, readme, root / "references.bib", toc, intro]
+    citation.write_text(citation_text, encoding="utf-8")
+    written += [claims, names, kinds, registry, readme, root / "references.bib", toc, intro, citation]
     return written

@@ -25,6 +25,7 @@ import sys
 import time
 
 import pytest
+import yaml
 from conftest import ROOT, copy_checkout, copy_env
 
 from companion import articles, skeleton
@@ -173,7 +174,7 @@ def followed(copy, tmp_path_factory):
 
 def test_the_scaffold_writes_the_chapter_declares_it_and_prints_what_to_add(followed):
     copy, out = followed
-    for name in (f"companion/article{ID}.py", f"chapters/{SLUG}/index.md", NOTEBOOK, "intro.md", "README.md"):
+    for name in (f"companion/article{ID}.py", f"chapters/{SLUG}/index.md", NOTEBOOK, "intro.md", "CITATION.cff"):
         assert name in out["written"], name
     assert out["untracked before add"], "the scaffold wrote no new file?"
     assert out["untracked after add"] == []  # what it printed is everything to add
@@ -183,6 +184,8 @@ def test_the_scaffold_writes_the_chapter_declares_it_and_prints_what_to_add(foll
     intro = (copy / "intro.md").read_text(encoding="utf-8")
     assert f"| {{doc}}`chapters/{SLUG}/index` | {{cite:t}}`article{ID}` |" in intro
     assert f"01_ledger.ipynb::rating_{ID}:s" in intro
+    cff = yaml.safe_load((copy / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["references"][-1]["title"] == "A scratch article on Internet use"
     registry = articles.load(copy / "data" / "articles.yaml")
     assert registry[-1].id == ID and registry[-1].seen == "2022"
 
@@ -260,6 +263,7 @@ def test_make_tests_checks_pass_on_the_new_article(followed):
         f"tests/test_house_style.py::test_notebook_follows_house_style[{NOTEBOOK}]",
     ]
     files = ["tests/test_articles.py", "tests/test_names.py", "tests/test_skeleton.py", "tests/test_ledger.py"]
+    files += ["tests/test_citation.py"]
     result = _run(
         copy,
         *(sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v", *guards, *files, NOTEBOOK),
