@@ -6,7 +6,7 @@ import re
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, free_article_id
 
 from companion import articles, ledger, published
 from companion.__main__ import main
@@ -33,7 +33,7 @@ def test_every_claim_belongs_to_a_registered_article_and_is_named_after_it():
 def test_the_claims_command_takes_exactly_the_registered_articles(capsys):
     assert main(["claims", "--article", articles.IDS[-1]]) == 0
     assert {line.split(",")[1] for line in capsys.readouterr().out.splitlines()[1:]} == {articles.IDS[-1]}
-    unknown = next(f"{n:03d}" for n in range(999, 0, -1) if f"{n:03d}" not in articles.IDS)  # none declares it
+    unknown = free_article_id()  # an id no article has
     assert main(["claims", "--article", unknown]) == 2
     assert capsys.readouterr().err == (
         f"error: no article '{unknown}' in data/articles.yaml (articles: {', '.join(articles.IDS)})\n"

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, free_article_id
 
 from companion import articles, refresh, scaffold
 
@@ -26,7 +26,7 @@ def test_the_plan_executes_each_chapter_then_the_shared_pages_and_skips_the_envi
 
 
 def test_an_unknown_article_is_refused_in_one_line():
-    unknown = next(f"{n:03d}" for n in range(999, 0, -1) if f"{n:03d}" not in articles.IDS)
+    unknown = free_article_id()
     with pytest.raises(refresh.RefreshError, match=f"no article {unknown} in data/articles.yaml"):
         refresh.notebooks([unknown])
     result = subprocess.run(

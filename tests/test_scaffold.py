@@ -26,23 +26,14 @@ import time
 
 import pytest
 import yaml
-from conftest import ROOT, copy_checkout, copy_env
+from conftest import ROOT, copy_checkout, copy_env, free_article_id
 
 from companion import articles, skeleton
 
 HOW_TO = ROOT / "about" / "adding-an-article.md"
 
 
-def _free_id() -> str:
-    """The highest three-digit id that no article of the registry (nor a module) has."""
-    for number in range(999, 0, -1):
-        candidate = f"{number:03d}"
-        if candidate not in articles.IDS and not (ROOT / "companion" / f"article{candidate}.py").exists():
-            return candidate
-    raise AssertionError("no free article id")
-
-
-ID = _free_id()
+ID = free_article_id()
 TAKEN = articles.ARTICLES[0]  # an article that exists, for the refusals
 SLUG = f"scratch-article-{ID}"
 CLAIM = f"{ID}-example-kz-share-2020"
@@ -286,7 +277,7 @@ def test_a_taken_id_or_slug_is_refused_with_a_clear_message(followed):
     result = _run(copy, *new, ID, "--title", "x", "--slug", "other", "--seen", "2022")
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: article id {ID} exists: data/articles.yaml declares it")
-    other = _free_id_in(copy)
+    other = free_article_id(copy)
     result = _run(copy, *new, other, "--title", "x", "--slug", TAKEN.slug, "--seen", "2022")
     assert result.returncode == 2
     assert f"error: slug {TAKEN.slug} exists: data/articles.yaml gives it to article {TAKEN.id}" in result.stderr
@@ -296,11 +287,6 @@ def test_a_taken_id_or_slug_is_refused_with_a_clear_message(followed):
     assert result.returncode == 2 and "--seen '22'" in result.stderr
     assert (copy / "data" / "articles.yaml").read_text(encoding="utf-8") == before
     assert not (copy / "chapters" / "other").exists() and not (copy / "chapters" / "y").exists()
-
-
-def _free_id_in(copy) -> str:
-    taken = {a.id for a in articles.load(copy / "data" / "articles.yaml")}
-    return next(f"{n:03d}" for n in range(999, 0, -1) if f"{n:03d}" not in taken)
 
 
 def test_the_how_to_says_each_step_the_test_follows():

@@ -7,11 +7,13 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, free_article_id
 
 from companion import articles, scaffold, skeleton
 
-NEW = scaffold.NewArticle("901", "scaffold-test-chapter", "A test article on Internet use in Kazakhstan", "Test")
+NEW = scaffold.NewArticle(
+    free_article_id(), "scaffold-test-chapter", "A test article on Internet use in Kazakhstan", "Test"
+)
 
 
 def _scaffolded() -> str:
@@ -75,7 +77,7 @@ def _function_in_constants(text: str) -> str:
 
 def _claim_in_tables(text: str) -> str:
     banner = skeleton.banner("Tables")
-    claim = '@recomputes("901-late")\ndef late():\n    return None\n'
+    claim = f'@recomputes("{NEW.id}-late")\ndef late():\n    return None\n'
     return text.replace(banner, f"{banner}\n\n\n{claim}\n")
 
 
@@ -119,7 +121,10 @@ BROKEN = {  # departure -> (how to break a module text, words the message must c
         lambda t: t.replace(":mod:`companion.kazstat`", "the national statistics"),
         ":mod:`companion.kazstat`",
     ),
-    "a docstring not naming the article": (lambda t: t.replace('"""Article 901 (', '"""Module ('), "Article 901"),
+    "a docstring not naming the article": (
+        lambda t: t.replace(f'"""Article {NEW.id} (', '"""Module ('),
+        f"Article {NEW.id}",
+    ),
     "an import below the banners": (
         lambda t: t.replace(skeleton.banner("Tables"), skeleton.banner("Tables") + "\n\nimport math\n"),
         "an import below the banners",
