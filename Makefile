@@ -34,7 +34,7 @@ ifneq ($(UNWRITABLE),)
 $(error error: $(abspath $(UNWRITABLE)) cannot be written (a read-only checkout?): build a copy elsewhere with `make book BUILD_DIR=/a/writable/folder`)
 endif
 
-.PHONY: book test execute environment-record data bench baselines clean venv pdf release lab clean-venv lint
+.PHONY: book test execute refresh environment-record data bench baselines clean venv pdf release lab clean-venv lint
 
 ## .venv holds exactly the pinned requirements: made anew whenever requirements.txt, uv's pin or
 ## pyproject.toml changes, by companion/installer.py: with uv (its wheel fetched by pip, pinned in
@@ -126,16 +126,26 @@ lab: data $(LAB_KERNEL)
 		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/chapters \
 		--KernelManager.transport_encryption=auto $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 
-## Lint and format the package, _ext, tests and the notebooks' code with ruff (settings in pyproject.toml);
-## `make test` checks the same without changing anything (tests/test_lint.py).
+## Format, then lint the package, _ext, tests and the notebooks' code with ruff (settings in pyproject.toml):
+## formatting first, so that a line too long (E501) that the formatter splits does not stop the lint; the
+## fixes of the lint (import order) are formatted again. `make test` checks the same without changing
+## anything (tests/test_lint.py).
 lint: $(INSTALLED)
-	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format --quiet .
 
 ## Re-execute notebooks in place after an intended change (NB=path/to/one.ipynb for just one).
 ## It changes only the notebooks: the record of the computing environment stays as it is.
 execute: data
 	$(BIN)/python -m companion execute $(NB)
+
+## After adding or changing an article: make again everything it touches beyond its own files (the
+## README's article table, its front-page row, its chapter's notebooks, the reproducibility chapter, the
+## about/ pages' notebooks, the figure baselines) and print what changed (companion/refresh.py).
+## ARTICLE=006 executes that article's chapter only (the shared pages always); no ARTICLE: every chapter.
+refresh: data
+	$(BIN)/python -m companion refresh $(ARTICLE)
 
 ## Make this machine's computing environment the record of the stored outputs
 ## (about/computing-environment.json and its page), only when asked: after `make execute` of every

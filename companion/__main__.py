@@ -164,6 +164,13 @@ def _new_article_arguments(parser):
     parser.add_argument("--title", required=True, help="the article's title as printed")
     parser.add_argument("--slug", required=True, help="its chapter folder under chapters/ (e.g. e-petitions-kz)")
     parser.add_argument("--authors", default="", help="short authors' label for tables (default: to transcribe)")
+    parser.add_argument(
+        "--seen",
+        required=True,
+        metavar="YEAR",
+        help="the last year whose published values the article could have seen (its year of publication, or "
+        "when its references were consulted): only evidence published by then decides a verdict",
+    )
 
 
 def _new_article(args):
@@ -171,16 +178,39 @@ def _new_article(args):
     from .sources import ROOT
 
     try:
-        written = new_article(args.id, args.title, args.slug, authors=args.authors)
+        written = new_article(args.id, args.title, args.slug, authors=args.authors, seen=args.seen)
     except ScaffoldError as exc:
         raise CommandError(str(exc)) from None
     for path in written:
         print(path.relative_to(ROOT))
     print(
-        f"next: make execute NB=chapters/{args.slug}/01_example_claim.ipynb, then make book; "
-        f"see about/adding-an-article.md",
+        f"next: git add the files above, make execute NB=chapters/{args.slug}/01_example_claim.ipynb, "
+        f"then make refresh ARTICLE={args.id}; see about/adding-an-article.md",
         file=sys.stderr,
     )
+
+
+# --- refresh --------------------------------------------------------------------------------------
+def _refresh_arguments(parser):
+    parser.add_argument(
+        "articles", nargs="*", metavar="ID", help="the articles whose chapters to execute (none: every article)"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print what would be run and written; change nothing")
+
+
+def _refresh(args):
+    from .refresh import RefreshError, plan, refresh
+
+    try:
+        if args.dry_run:
+            print("\n".join(plan(args.articles)))
+            return
+        changed = refresh(args.articles)
+    except RefreshError as exc:
+        raise CommandError(str(exc)) from None
+    print("\n".join(f"rewrote {name}" for name in changed) if changed else "nothing changed")
+    if changed:
+        print("next: look at the changes (git diff), git add them, then make test", file=sys.stderr)
 
 
 # --- pins -----------------------------------------------------------------------------------------
@@ -296,9 +326,20 @@ COMMANDS: dict[str, Command] = {
         "Add an article to the book: its declaration in data/articles.yaml, its module "
         "companion/articleID.py with one example claim computed from data the book has, the claim's "
         "row in data/published/ledger_claims.csv, chapters/SLUG/ with index.md and one example notebook, its "
-        "references.bib entry and its _toc.yml chapter. Refuses an id or slug that exists.",
+        "references.bib entry, its _toc.yml chapter and its row on the front page (intro.md). Prints every "
+        "file written or changed (git add them). Refuses an id or slug that exists.",
         _new_article_arguments,
         _new_article,
+    ),
+    "refresh": Command(
+        "rerun what an added article touches, print what changed",
+        "Make again what an article touches beyond its own files, and nothing else: the README's article "
+        "table, the front page's row of every article, the notebooks of the articles' chapters (the IDs "
+        "given, or all), of chapters/reproducibility/ and of about/ (all but about/environment.ipynb), "
+        "executed in place, and the figure baselines (tests/baseline_images/) of the figures they export. "
+        "Prints every file whose content changed. --dry-run prints the plan and changes nothing.",
+        _refresh_arguments,
+        _refresh,
     ),
     "pins": Command(
         "print the sources.require(...) line pinning data keys",

@@ -24,6 +24,7 @@ from .sources import ROOT
 REGISTRY = ROOT / "data" / "articles.yaml"
 ID_PATTERN = re.compile(r"^\d{3}$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+YEAR_PATTERN = re.compile(r"^\d{4}$")
 
 
 class RegistryError(ValueError):
@@ -40,6 +41,8 @@ class Article:
     reference: str  # the full reference (Markdown), as the README and the chapter page give it
     reference_text: str  # the same in plain text, as the ledger page prints it
     module: str  # the package module that computes its claims
+    seen: str  # the last year whose published values the article could have seen (the ledger's vintage rule)
+    seen_why: str  # why that year (its date of publication, the date its references were consulted, ...)
 
     @property
     def chapter(self) -> str:
@@ -72,6 +75,8 @@ def load(path=REGISTRY) -> tuple[Article, ...]:
         article = Article(**{f: str(entry[f]).strip() for f in FIELDS})
         if not ID_PATTERN.match(article.id):
             raise RegistryError(f"{where}: id must be three digits, not {article.id!r}")
+        if not YEAR_PATTERN.match(article.seen):
+            raise RegistryError(f"{where}: seen must be a year (four digits), not {article.seen!r}")
         if not SLUG_PATTERN.match(article.slug):
             raise RegistryError(f"{where}: slug must be lower-case words joined by '-', not {article.slug!r}")
         for name, used in seen.items():

@@ -94,16 +94,12 @@ VERDICT_RULE = (
 )
 
 
-# The vintage rule, made checkable: the year up to which each article could have seen a source, and the
-# year each source's values were first published. A deciding piece of evidence (CITED, LIKELY) must
-# come from values published no later than its article (tests/test_ledger.py checks every one).
-ARTICLE_SEEN = {"000": 2022, "002": 2022, "004": 2021}
-ARTICLE_SEEN_WHY = {
-    "000": "published in Adam alemi, 2022, No. 3 (93)",
-    "002": "its references were consulted in January 2022",
-    "004": "not dated in the copy; the latest event it reports is of the second half of 2019 and its data end in "
-    "2018, so the book takes vintages published up to 2021 as ones it could have seen",
-}
+# The vintage rule, made checkable: the year up to which each article could have seen a source (its
+# declaration's `seen` and `seen_why` in data/articles.yaml), and the year each source's values were first
+# published. A deciding piece of evidence (CITED, LIKELY) must come from values published no later than
+# its article (tests/test_ledger.py checks every one).
+ARTICLE_SEEN = {a.id: int(a.seen) for a in articles.ARTICLES}
+ARTICLE_SEEN_WHY = {a.id: a.seen_why for a in articles.ARTICLES}
 SOURCE_RELEASED = {
     **{f"egov_{y}": y for y in (2003, 2004, 2005, 2008, 2010, 2012, 2014, 2016, 2018, 2020, 2022)},
     "egov_2022_with_regions_modified": 2022,
@@ -161,7 +157,7 @@ def vintage_problems(rows: list[dict]) -> list[str]:
         if seen is None or r["released"] is None:
             out.append(
                 f"{r['claim_id']} evidence {r['item']}: no year for article {r['article']} "
-                f"(ledger.ARTICLE_SEEN) or its sources {r['sources']!r} (ledger.SOURCE_RELEASED)"
+                f"(seen in data/articles.yaml) or its sources {r['sources']!r} (ledger.SOURCE_RELEASED)"
             )
         elif r["released"] > seen:
             out.append(
@@ -562,6 +558,16 @@ def summary(frame: pd.DataFrame | None = None) -> pd.DataFrame:
     frame = ledger() if frame is None else frame
     counts = frame.groupby(["article", "verdict"]).size().unstack(fill_value=0)
     return counts.reindex(columns=list(VERDICTS), fill_value=0).sort_index()
+
+
+def relative_gaps(frame: pd.DataFrame) -> pd.Series:
+    """Each claim's gap in % of its printed value, ``100 * difference / published``, rounded to 2 decimals.
+
+    Only a value printed as a number is a divisor: a claim printed in words ("almost doubled", "tripled")
+    is compared as words, by its reading (:class:`Recomputed`'s ``read_as``), and has no printed number
+    to scale its gap by, so its relative gap is missing (NaN); so is that of a claim without a difference."""
+    printed = frame["published"].map(_as_number).astype(float)
+    return (100 * pd.to_numeric(frame["difference"], errors="coerce") / printed).round(2)
 
 
 NO_SOURCE = "no public source"

@@ -16,9 +16,14 @@ with one message naming what is taken and where):
 * one row for the example figure in ``data/mappings/exhibits_names.csv``;
 * ``chapters/SLUG/index.md`` and ``chapters/SLUG/01_example_claim.ipynb`` (not executed: run
   ``make execute NB=...``), in the house style: pinned sources, glued numbers, a figure with its cite box;
-* the article's declaration in ``data/articles.yaml`` (and the README's article table made from it
-  again, as ``python -m companion articles`` prints it), its entry in ``references.bib`` and its chapter
-  in ``_toc.yml``.
+* the article's declaration in ``data/articles.yaml`` (with ``seen``, the last year whose published
+  values it could have seen, for the ledger's vintage rule; and the README's article table made from it
+  again, as ``python -m companion articles`` prints it), its entry in ``references.bib``, its chapter
+  in ``_toc.yml``, its row in the front page's table of chapters (``intro.md``) and its reference in
+  ``CITATION.cff`` (the works the book cites).
+
+The example notebook passes ruff (``make lint`` changes nothing in it) and the checks of ``make test``
+once executed. It prints every file it wrote or changed: ``git add`` them before ``make test``.
 
 The how-to page ``about/adding-an-article.md`` says what to do next.
 """
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +40,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from . import articles, skeleton
+from . import articles, house_style, skeleton
 
 EXAMPLE_SOURCES = ("kazstat_sdg_17_8_1", "kazstat_ref_area_en")
 NOTEBOOK_NAME = "01_example_claim.ipynb"
@@ -178,6 +184,7 @@ def example_kz_share_2020() -> Recomputed:
         kz_share(2020),
         KAZSTAT_KEYS,
         EXAMPLE_NOTEBOOK,
+        "the printed words and value are still to transcribe from the article",
         role=CITED,
         vintage="SDG 17.8.1 platform, commit 72277878 (2024-10-24)",
         reading="share of individuals using the Internet, whole country, 2020",
@@ -231,9 +238,14 @@ of Internet users in Kazakhstan in 2020, from the Bureau of National Statistics 
 """
 
 
+def _q(text: str) -> str:
+    """A Python string literal in double quotes, as ruff's formatter writes it."""
+    return json.dumps(text, ensure_ascii=False)
+
+
 def _notebook(new: NewArticle, pins: dict[str, str]) -> nbformat.NotebookNode:
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
-    pin_lines = "".join(f"    {key}={sha!r},\n" for key, sha in pins.items())
+    pin_lines = "".join(f"    {key}={_q(sha)},\n" for key, sha in pins.items())
     cells = [
         md(
             f"(article{new.id}-example)=\n# An example claim: the share of Internet users in Kazakhstan\n\n"
@@ -243,16 +255,16 @@ def _notebook(new: NewArticle, pins: dict[str, str]) -> nbformat.NotebookNode:
             f"{{cite:p}}`kazstat_sdg`, its numbers glued into the text and a figure with its cite box."
         ),
         code(
+            f"import matplotlib.pyplot as plt\n\n"
             f"from companion import article{new.id}, figures, ledger, sources\n"
             f"from companion.article{new.id} import EXAMPLE_NOTEBOOK as NOTEBOOK\n"
             f"from companion.precision import glue\n\n"
             f"figures.use_style()\n"
-            f"import matplotlib.pyplot as plt  # after use_style, as in the book's other notebooks\n"
             f"sources.require(\n{pin_lines})"
         ),
         md("## The claim in the ledger"),
         code(
-            f"claim = ledger.text_claims(claim_ids=[{new.claim_id!r}])\n"
+            f"claim = ledger.text_claims(claim_ids=[{_q(new.claim_id)}])\n"
             f'glue("a{new.id}_kz_2020", float(claim["recomputed"].item()), display=False)\n'
             f'glue("a{new.id}_verdict", str(claim["verdict"].item()), display=False)\n'
             f'claim[["claim_id", "printed", "published", "unit", "recomputed", "tolerance", "verdict"]]'
@@ -269,8 +281,14 @@ def _notebook(new: NewArticle, pins: dict[str, str]) -> nbformat.NotebookNode:
             f'ax.set_xlabel("Year")\n'
             f'ax.set_ylabel("Share of the population using the Internet (%)")\n'
             f'ax.set_title("Kazakhstan: share of Internet users")\n'
-            f'exported = figures.save(fig, {new.figure!r}, series, title="Kazakhstan: share of Internet users",\n'
-            f'                        sources=["kazstat_sdg_17_8_1"], notebook=NOTEBOOK)'
+            f"exported = figures.save(\n"
+            f"    fig,\n"
+            f"    {_q(new.figure)},\n"
+            f"    series,\n"
+            f'    title="Kazakhstan: share of Internet users",\n'
+            f'    sources=["kazstat_sdg_17_8_1"],\n'
+            f"    notebook=NOTEBOOK,\n"
+            f")"
         ),
         md(
             f"```{{glue:figure}} {new.figure}\n:name: {new.figure}\n\n"
@@ -288,6 +306,13 @@ def _notebook(new: NewArticle, pins: dict[str, str]) -> nbformat.NotebookNode:
     from .launch import notebook_cell  # the launch cell: installs the package where it is missing (Colab)
 
     nb.cells.insert(0, notebook_cell())
+    first = True  # the house style's tags (companion.house_style: set-up and plotting inputs folded)
+    for cell in nb.cells[1:]:
+        if cell.cell_type == "code":
+            tags = sorted(house_style.house_tags(cell.source, first))
+            first = False
+            if tags:
+                cell.metadata["tags"] = tags
     return nb
 
 
@@ -319,14 +344,72 @@ def _toc_with_chapter(toc_text: str, new: NewArticle) -> str:
     return out
 
 
-def new_article(article_id: str, title: str, slug: str, authors: str = "", root: Path | None = None) -> list[Path]:
-    """Write the files of a new article's chapter into the book at ``root``; return what was written."""
+def front_page_row(article_id: str, slug: str, cite_key: str) -> str:
+    """The article's row in the front page's table of chapters (``intro.md``): its chapter, its
+    citation and its rating, glued from the ledger page."""
+    return (
+        f"| {{doc}}`chapters/{slug}/index` | {{cite:t}}`{cite_key}` | "
+        f"{{glue:text}}`chapters/reproducibility/01_ledger.ipynb::rating_{article_id}:s` |"
+    )
+
+
+def _intro_with_row(text: str, row: str) -> str:
+    """``intro.md`` with ``row`` appended to its table of chapters (the rows naming ``{doc}`chapters/``)."""
+    lines = text.splitlines(keepends=True)
+    rows = [i for i, line in enumerate(lines) if line.startswith("| {doc}`chapters/")]
+    if not rows:
+        raise ScaffoldError("intro.md has no table of chapters (rows starting '| {doc}`chapters/')")
+    return "".join(lines[: rows[-1] + 1]) + row + "\n" + "".join(lines[rows[-1] + 1 :])
+
+
+def _citation_with_reference(text: str, new: NewArticle) -> str:
+    """``CITATION.cff`` with the article appended to its ``references`` (the works the book cites)."""
+    lines = text.splitlines(keepends=True)
+    if "references:\n" not in lines:
+        raise ScaffoldError("CITATION.cff has no 'references:' list")
+    end = lines.index("references:\n") + 1
+    while end < len(lines) and (lines[end].startswith("  ") or not lines[end].strip()):
+        end += 1
+    while not lines[end - 1].strip():
+        end -= 1
+    entry = (
+        f"  - type: article\n    title: {_q(new.title)}\n    authors:\n      - name: {_q(new.authors)}\n"
+        f'    notes: "To complete from the article\'s copy: authors, journal, year and pages."\n'
+    )
+    out = "".join(lines[:end]) + entry + "".join(lines[end:])
+    titles = [ref.get("title") for ref in yaml.safe_load(out)["references"]]
+    if titles[-1] != new.title:
+        raise ScaffoldError("CITATION.cff: could not append the article to its references")
+    return out
+
+
+def new_article(
+    article_id: str,
+    title: str,
+    slug: str,
+    authors: str = "",
+    root: Path | None = None,
+    seen: int | str | None = None,
+) -> list[Path]:
+    """Write the files of a new article's chapter into the book at ``root``; return what was written.
+
+    ``seen``: the last year whose published values the article could have seen (its year of
+    publication, or when its references were consulted): the registry's ``seen`` (the vintage rule)."""
     from .sources import ROOT, source
 
     root = Path(root or ROOT)
     title = " ".join(title.split())
     new = NewArticle(str(article_id), slug, title, " ".join(authors.split()) or "author to transcribe")
     _refuse_taken(new, root)
+    if not articles.YEAR_PATTERN.match(str(seen or "")):
+        raise ScaffoldError(
+            f"--seen {seen!r}: the last year whose published values the article could have seen "
+            f"(four digits: its year of publication, or when its references were consulted)"
+        )
+    citation = root / "CITATION.cff"
+    citation_text = _citation_with_reference(citation.read_text(encoding="utf-8"), new)
+    intro = root / "intro.md"
+    intro_text = _intro_with_row(intro.read_text(encoding="utf-8"), front_page_row(new.id, new.slug, new.cite_key))
     pins = {key: source(key).sha256 for key in EXAMPLE_SOURCES}
     reference = f'"{title}" (author, journal and year to complete).'
     written: list[Path] = []
@@ -393,6 +476,8 @@ def new_article(article_id: str, title: str, slug: str, authors: str = "", root:
         "reference": reference,
         "reference_text": reference.replace('"', ""),
         "module": new.module,
+        "seen": int(seen),
+        "seen_why": "(to transcribe: why that year, e.g. the article's date of publication)",
     }
     entry = yaml.safe_dump([declaration], allow_unicode=True, sort_keys=False, width=100)
     _append_line(registry, "".join(f"  {line}" for line in entry.splitlines(keepends=True)))
@@ -404,5 +489,7 @@ def new_article(article_id: str, title: str, slug: str, authors: str = "", root:
     _append_line(root / "references.bib", _bib_entry(new))
     toc = root / "_toc.yml"
     toc.write_text(_toc_with_chapter(toc.read_text(encoding="utf-8"), new), encoding="utf-8")
-    written += [claims, names, kinds, registry, readme, root / "references.bib", toc]
+    intro.write_text(intro_text, encoding="utf-8")
+    citation.write_text(citation_text, encoding="utf-8")
+    written += [claims, names, kinds, registry, readme, root / "references.bib", toc, intro, citation]
     return written

@@ -30,6 +30,19 @@ def copy_checkout(destination: Path) -> Path:
     return destination
 
 
+def free_article_id(root: Path = ROOT) -> str:
+    """The highest three-digit article id that the registry of ``root`` (data/articles.yaml) does not
+    declare and no module ``companion/articleNNN.py`` has: the tests never assume an id is free."""
+    from companion import articles
+
+    taken = {a.id for a in articles.load(root / "data" / "articles.yaml")}
+    for number in range(999, 0, -1):
+        candidate = f"{number:03d}"
+        if candidate not in taken and not (root / "companion" / f"article{candidate}.py").exists():
+            return candidate
+    raise AssertionError("no free article id")
+
+
 def copy_env(copy: Path) -> dict[str, str]:
     """The environment of a command run in a copy of the book: its own package (``PYTHONPATH=<copy>``)
     with this checkout's interpreter, raw data from this checkout's verified cache or the mirror."""

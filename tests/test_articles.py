@@ -6,7 +6,7 @@ import re
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, free_article_id
 
 from companion import articles, ledger, published
 from companion.__main__ import main
@@ -33,9 +33,10 @@ def test_every_claim_belongs_to_a_registered_article_and_is_named_after_it():
 def test_the_claims_command_takes_exactly_the_registered_articles(capsys):
     assert main(["claims", "--article", articles.IDS[-1]]) == 0
     assert {line.split(",")[1] for line in capsys.readouterr().out.splitlines()[1:]} == {articles.IDS[-1]}
-    assert main(["claims", "--article", "999"]) == 2
+    unknown = free_article_id()  # an id no article has
+    assert main(["claims", "--article", unknown]) == 2
     assert capsys.readouterr().err == (
-        f"error: no article '999' in data/articles.yaml (articles: {', '.join(articles.IDS)})\n"
+        f"error: no article '{unknown}' in data/articles.yaml (articles: {', '.join(articles.IDS)})\n"
     )
 
 

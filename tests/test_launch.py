@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, free_article_id
 
 from companion import house_style, launch, scaffold
 from companion.notebooks import all_notebooks
@@ -129,7 +129,7 @@ def test_the_constraints_are_the_pins_of_requirements_txt_without_the_kernel():
 
 
 def test_the_scaffold_writes_the_launch_cell_first():
-    new = scaffold.NewArticle("901", "x-y", "A title", "Authors")
+    new = scaffold.NewArticle(free_article_id(), "x-y", "A title", "Authors")
     nb = scaffold._notebook(new, {"kazstat_sdg_17_8_1": "0" * 64})
     assert nb.cells[0].source == launch.cell() and nb.cells[0].id == "launch"
     assert nb.cells[0].metadata["tags"] == ["remove-cell"]

@@ -5,6 +5,7 @@ import io
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 from companion import articles, ledger, published
@@ -197,3 +198,35 @@ def test_a_deciding_source_later_than_its_article_is_reported():
 def test_a_derived_count_says_so_in_its_basis(whole_ledger):
     row = whole_ledger.set_index("claim_id").loc["004-users-1997"]
     assert "derived count" in row["basis"] and "not a count of users" in row["basis"]
+
+
+def test_a_differing_claim_printed_in_words_has_no_relative_gap_and_is_listed():
+    """Issue 27: a claim printed in words ("tripled", the house's pattern of "almost doubled") that differs
+    is compared as words: the summary's relative gap (100 * difference / printed) leaves it out instead of
+    failing on float("tripled"), and the table of claims that differ still lists it."""
+    from companion.tables import readable
+
+    gaps = pd.DataFrame(
+        {
+            "claim_id": ["x-number", "x-tripled", "x-text-number", "x-no-difference"],
+            "published": [80.0, "tripled", "81.3", "almost doubled"],
+            "difference": [2.0, -1.3, -0.4, None],
+        }
+    )
+    relative = ledger.relative_gaps(gaps)
+    assert relative.iloc[0] == 2.5 and relative.iloc[2] == round(100 * -0.4 / 81.3, 2)
+    assert relative.iloc[[1, 3]].isna().all()
+    with pytest.raises(ValueError, match="tripled"):  # what the summary notebook did before
+        gaps["published"].astype(float)
+    shown = readable(gaps.assign(relative_gap_pct=relative), name="test-gaps")
+    assert "tripled" in shown.cells["Printed"].tolist()
+
+
+def test_no_shared_notebook_reads_the_printed_values_as_floats():
+    """The pages over every claim (chapters/reproducibility/) take the printed value as a float only for
+    a claim they name; over all claims they go through companion.ledger (relative_gaps)."""
+    from conftest import ROOT
+
+    for path in sorted((ROOT / "chapters" / "reproducibility").glob("*.ipynb")):
+        text = path.read_text(encoding="utf-8")
+        assert '[\\"published\\"].astype(float)' not in text, path
