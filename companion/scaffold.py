@@ -276,10 +276,10 @@ def _notebook(new: NewArticle, pins: dict[str, str]) -> nbformat.NotebookNode:
         md("## The series"),
         code(
             f"series = article{new.id}.kz_share_series()\n"
-            f"fig, ax = plt.subplots(figsize=(7.5, 4.5))\n"
+            f"fig, ax = plt.subplots(figsize=figures.size(3.6))  # the phone's column: figures.WIDTH\n"
             f'ax.plot(series["year"], series["share"], marker="o", color="#1f77b4")\n'
             f'ax.set_xlabel("Year")\n'
-            f'ax.set_ylabel("Share of the population using the Internet (%)")\n'
+            f'ax.set_ylabel("Share of the population\\nusing the Internet (%)")\n'
             f'ax.set_title("Kazakhstan: share of Internet users")\n'
             f"exported = figures.save(\n"
             f"    fig,\n"

@@ -690,3 +690,119 @@ def test_ledger_search_box_and_filters_narrow_the_rows(html, tmp_path):
     assert counts["cleared"] == counts["all"], counts
     assert counts["differs"] == sum(c["verdict"] == "differs" for c in claims), counts
     assert not counts["problems"], counts["problems"]
+
+
+# --------------------------------------------------------------------------------------------------
+# Figures readable on a phone (issue 25, item 4)
+
+PHONE_IMAGES_JS = r"""(async () => {
+  const shown = [];
+  for (const img of Array.from((document.querySelector("main") || document.body).querySelectorAll("img"))) {
+    img.loading = "eager";
+    try { await img.decode(); } catch (e) {}
+    const box = img.getBoundingClientRect();
+    shown.push({src: img.currentSrc || img.src, displayed: box.width, natural: img.naturalWidth,
+                figure: !!img.closest("figure") || /fig-/.test(img.getAttribute("src") || "")});
+  }
+  return JSON.stringify(shown);
+})()"""
+
+
+def png_text(path: Path) -> dict[str, str]:
+    """The text chunks (tEXt, zTXt, iTXt) of a PNG file, where companion.figures.save records its
+    measurements."""
+    import struct
+    import zlib
+
+    data, found, at = path.read_bytes(), {}, 8
+    while at + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[at : at + 8])
+        body = data[at + 8 : at + 8 + length]
+        if kind == b"tEXt":
+            key, _, value = body.partition(b"\0")
+            found[key.decode("latin-1")] = value.decode("latin-1")
+        elif kind == b"zTXt":
+            key, _, rest = body.partition(b"\0")
+            found[key.decode("latin-1")] = zlib.decompress(rest[1:]).decode("latin-1")
+        elif kind == b"iTXt":  # key, compressed flag, method, language, translated key, text (UTF-8)
+            key, _, rest = body.partition(b"\0")
+            compressed, rest = rest[0], rest[2:]
+            _language, _, rest = rest.partition(b"\0")
+            _translated, _, text = rest.partition(b"\0")
+            found[key.decode("latin-1")] = (zlib.decompress(text) if compressed else text).decode("utf-8")
+        at += 12 + length
+    return found
+
+
+async def phone_images(ws_url: str, base: str, pages: list[str]) -> dict[str, list[dict]]:
+    """Every image of each page as a 390 px window shows it: its URL, displayed and natural width."""
+    cdp = CDP()
+    await cdp.connect(ws_url)
+    shown: dict[str, list[dict]] = {}
+    try:
+        target = await cdp.send("Target.createTarget", {"url": "about:blank"})
+        session = (await cdp.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}))[
+            "sessionId"
+        ]
+        for domain in ("Page", "Runtime", "Network"):
+            await cdp.send(f"{domain}.enable", {}, session)
+        await set_window(cdp, session, 844, PHONE_WIDTH)
+        for rel in pages:
+            _events, problem = await open_page(cdp, session, urljoin(base, rel))
+            assert not problem, f"{rel}: {problem}"
+            result = await cdp.send(
+                "Runtime.evaluate",
+                {"expression": PHONE_IMAGES_JS, "awaitPromise": True, "returnByValue": True},
+                session,
+            )
+            assert "exceptionDetails" not in result, result["exceptionDetails"]
+            shown[rel] = json.loads(result["result"]["value"])
+        await cdp.send("Target.closeTarget", {"targetId": target["targetId"]})
+    finally:
+        cdp.close()
+    return shown
+
+
+def phone_figure_problems(html: Path, base: str, shown: dict[str, list[dict]]) -> tuple[list[str], int]:
+    """Figures whose smallest text, as displayed in a 390 px window, is under MIN_TEXT_PX screen
+    pixels, or that overprint a text with another (both measured by figures.save and recorded in the
+    PNG); and how many figures were measured."""
+    from companion.figures import MIN_TEXT_PX, OVERPRINT_KEY, TEXT_PX_KEY
+
+    problems, measured = [], 0
+    for page, images in shown.items():
+        for image in images:
+            if not image["src"].startswith(base) or not image["displayed"]:
+                continue  # not the book's, or not shown (in a folded box)
+            file = html / unquote(urlsplit(image["src"]).path.lstrip("/"))
+            record = png_text(file) if file.suffix == ".png" and file.is_file() else {}
+            name = file.name
+            if TEXT_PX_KEY not in record:
+                if image["figure"]:
+                    problems.append(f"{page}: figure {name} carries no text-size record (not saved by figures.save?)")
+                continue
+            measured += 1
+            smallest = float(record[TEXT_PX_KEY]) * image["displayed"] / image["natural"]
+            if smallest < MIN_TEXT_PX:
+                problems.append(
+                    f"{page}: {name}: smallest text {smallest:.1f} px at {PHONE_WIDTH} px "
+                    f"({record[TEXT_PX_KEY]} px in the {image['natural']} px PNG, "
+                    f"shown {image['displayed']:.0f} px wide)"
+                )
+            if record.get(OVERPRINT_KEY, "none") != "none":
+                problems.append(f"{page}: {name}: overprinted texts: {record[OVERPRINT_KEY][:300]}")
+    return problems, measured
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs Debian's package)")
+def test_figures_readable_at_phone_width(html, tmp_path):
+    """Every figure of every page, as a 390 px window shows it: its smallest text (the font size
+    figures.save measured over all its texts, ticks included, scaled by displayed / natural width)
+    is at least MIN_TEXT_PX screen pixels, and no text is printed over another."""
+    pages = [p.relative_to(html).as_posix() for p in book_pages(html)]
+    exported = sorted((html / "_static" / "figures").glob("fig-*.png"))
+    with serve(html) as (base, _requests), chromium(tmp_path / "profile") as ws_url:
+        shown = asyncio.run(asyncio.wait_for(phone_images(ws_url, base, pages), 60 + 10 * len(pages)))
+        problems, measured = phone_figure_problems(html, base, shown)
+    assert measured >= len(exported) > 0, f"only {measured} figures measured of {len(exported)} exported"
+    assert not problems, f"{len(problems)} figure(s) unreadable on a phone:\n" + "\n".join(problems)
