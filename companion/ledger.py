@@ -457,6 +457,21 @@ def table_claims(name: str) -> pd.DataFrame:
     return _frame(_table(name)[0], COLUMNS)
 
 
+def printed_values() -> dict[str, tuple]:
+    """Claim id -> (the value as printed, its unit) for every claim, without recomputing anything: the
+    text claims from ``ledger_claims.csv``, the printed tables' cells (unit %) from their files. What
+    :func:`companion.precision.claim_cells` needs to show a claim's numbers at the printed precision."""
+    _load_registrations()
+    claims = published.claims()
+    out = dict(zip(claims["claim_id"], zip(claims["published"], claims["unit"])))
+    for name in _TABLES:
+        for cell in published.table(name).itertuples(index=False):
+            if not pd.isna(cell.value):
+                claim_id = f"{cell.article}-T{cell.table}-{slug(cell.area_printed)}-{cell.year}"
+                out[claim_id] = (float(cell.value), "%")
+    return out
+
+
 def _text(claim_ids=None, prefix: str | None = None) -> tuple[list[dict], list[dict]]:
     _load_registrations()
     claims = published.claims()
