@@ -359,8 +359,9 @@ def judge(evidence_rows: list[dict]) -> tuple[str, dict]:
     return NOT_CHECKABLE, evidence_rows[0]
 
 
-def _explain(decided: str, basis: dict, rows: list[dict]) -> str:
-    """The claim's note: the basis's own note, plus the closest other evidence when it differs."""
+def _explain(decided: str, basis: dict, rows: list[dict], printed=None, unit=None) -> str:
+    """The claim's note: the basis's own note, plus the closest other evidence when it differs (its value
+    at the printed precision, with the claim's unit)."""
     note = basis["note"]
     if decided == NOT_CHECKABLE and not note.startswith("not checkable:"):
         note = f"not checkable: {note}"
@@ -369,20 +370,21 @@ def _explain(decided: str, basis: dict, rows: list[dict]) -> str:
         matching = [r for r in rest if r["matches"]]
         if not basis["decides"]:
             named = " ".join(r["note"].removeprefix("not checkable: ") for r in rows if r["decides"])
+            matched = _describe(basis, printed, unit)
             note = (
-                f"the source the article names gives no such value ({named}); {_describe(basis)} matches "
+                f"the source the article names gives no such value ({named}); {matched} matches "
                 f"the printed value. {note}"
             ).strip()
         elif matching:
-            note = f"{note} Matching comparison: {_describe(matching[0])}.".strip()
+            note = f"{note} Matching comparison: {_describe(matching[0], printed, unit)}.".strip()
         elif rest:
-            note = f"{note} Closest other evidence: {_describe(min(rest, key=_closeness))}.".strip()
+            note = f"{note} Closest other evidence: {_describe(min(rest, key=_closeness), printed, unit)}.".strip()
     return note
 
 
-def _describe(row: dict) -> str:
+def _describe(row: dict, printed=None, unit=None) -> str:
     where = ", ".join(p for p in (row["sources"], row["vintage"], row["reading"]) if p)
-    return f"{where}: {row['value']}"
+    return f"{where}: {precision.claim_value(row['value'], printed, unit)}"
 
 
 def _claim_row(
@@ -412,7 +414,7 @@ def _claim_row(
         "evidence": len(rows),
         "sources": " ".join(sources),
         "notebook": basis["notebook"] or items[0].notebook,
-        "note": _explain(decided, basis, rows),
+        "note": _explain(decided, basis, rows, published_value, unit),
     }
     return row, rows
 
