@@ -355,8 +355,9 @@ def judge(evidence_rows: list[dict]) -> tuple[str, dict]:
     return NOT_CHECKABLE, evidence_rows[0]
 
 
-def _explain(decided: str, basis: dict, rows: list[dict]) -> str:
-    """The claim's note: the basis's own note, plus the closest other evidence when it differs."""
+def _explain(decided: str, basis: dict, rows: list[dict], printed=None, unit=None) -> str:
+    """The claim's note: the basis's own note, plus the closest other evidence when it differs (its value
+    at the printed precision, with the claim's unit)."""
     note = basis["note"]
     if decided == NOT_CHECKABLE and not note.startswith("not checkable:"):
         note = f"not checkable: {note}"
@@ -365,20 +366,21 @@ def _explain(decided: str, basis: dict, rows: list[dict]) -> str:
         matching = [r for r in rest if r["matches"]]
         if not basis["decides"]:
             named = " ".join(r["note"].removeprefix("not checkable: ") for r in rows if r["decides"])
+            matched = _describe(basis, printed, unit)
             note = (
-                f"the source the article names gives no such value ({named}); {_describe(basis)} matches "
+                f"the source the article names gives no such value ({named}); {matched} matches "
                 f"the printed value. {note}"
             ).strip()
         elif matching:
-            note = f"{note} Matching comparison: {_describe(matching[0])}.".strip()
+            note = f"{note} Matching comparison: {_describe(matching[0], printed, unit)}.".strip()
         elif rest:
-            note = f"{note} Closest other evidence: {_describe(min(rest, key=_closeness))}.".strip()
+            note = f"{note} Closest other evidence: {_describe(min(rest, key=_closeness), printed, unit)}.".strip()
     return note
 
 
-def _describe(row: dict) -> str:
+def _describe(row: dict, printed=None, unit=None) -> str:
     where = ", ".join(p for p in (row["sources"], row["vintage"], row["reading"]) if p)
-    return f"{where}: {row['value']}"
+    return f"{where}: {precision.claim_value(row['value'], printed, unit)}"
 
 
 def _claim_row(
@@ -408,7 +410,7 @@ def _claim_row(
         "evidence": len(rows),
         "sources": " ".join(sources),
         "notebook": basis["notebook"] or items[0].notebook,
-        "note": _explain(decided, basis, rows),
+        "note": _explain(decided, basis, rows, published_value, unit),
     }
     return row, rows
 
@@ -451,6 +453,21 @@ def _table(name: str) -> tuple[list[dict], list[dict]]:
 def table_claims(name: str) -> pd.DataFrame:
     """One ledger row per printed cell of the table ``name`` (cells printed as a dash are not claims)."""
     return _frame(_table(name)[0], COLUMNS)
+
+
+def printed_values() -> dict[str, tuple]:
+    """Claim id -> (the value as printed, its unit) for every claim, without recomputing anything: the
+    text claims from ``ledger_claims.csv``, the printed tables' cells (unit %) from their files. What
+    :func:`companion.precision.claim_cells` needs to show a claim's numbers at the printed precision."""
+    _load_registrations()
+    claims = published.claims()
+    out = dict(zip(claims["claim_id"], zip(claims["published"], claims["unit"])))
+    for name in _TABLES:
+        for cell in published.table(name).itertuples(index=False):
+            if not pd.isna(cell.value):
+                claim_id = f"{cell.article}-T{cell.table}-{slug(cell.area_printed)}-{cell.year}"
+                out[claim_id] = (float(cell.value), "%")
+    return out
 
 
 def _text(claim_ids=None, prefix: str | None = None) -> tuple[list[dict], list[dict]]:

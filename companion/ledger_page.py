@@ -14,7 +14,9 @@ module builds the HTML from the ledger rows so that the notebook holds no markup
   ``_static/figures/``; the page links both.
 
 A value the ledger does not have (the recomputed value of a claim that is not checkable) is an empty
-cell; the note says why.
+cell; the note says why. The numbers of a claim (printed, recomputed, difference, tolerance) are shown
+at the decimals the article printed and with the claim's unit (:func:`companion.precision.claim_cells`:
+"81.3 %", "−2.1 percentage points", "13 million"); the downloads keep the full values.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import articles, ledger
+from . import articles, ledger, precision
 from .sources import ROOT
 
 TABLE_ID = "ledger-table"
@@ -79,29 +81,11 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def with_unit(value, unit) -> str:
-    """A value with its unit: "73.8 %", "rank 7", "×5", "13.2 million", "2004"; words ("Cameroon"),
-    years and dates as they are; "" for a missing value."""
-    text = cell_text(value)
-    try:
-        float(text)
-    except ValueError:
-        return text
-    if _blank(unit) or not unit or unit in ("year", "years", "date", "decade", "decades"):
-        return text
-    if unit == "%":
-        return f"{text} %"
-    if unit == "rank":
-        return f"rank {text}"
-    if unit == "ratio":
-        return f"×{text}"
-    return f"{text} {unit}"
-
-
-def values_text(row: dict) -> str:
-    """Printed and recomputed side by side: "73.8 % → 73.8 %", or "54 % → not checkable"."""
-    recomputed = with_unit(row["recomputed"], row.get("unit"))
-    return f"{with_unit(row['published'], row.get('unit'))} → {recomputed or 'not checkable'}"
+def values_text(row: dict, numbers: dict[str, str] | None = None) -> str:
+    """Printed and recomputed side by side, at the printed decimals with the unit
+    (:func:`companion.precision.claim_cells`): "73.8 % → 73.8 %", or "54 % → not checkable"."""
+    numbers = precision.claim_cells(row) if numbers is None else numbers
+    return f"{numbers['published']} → {numbers.get('recomputed') or 'not checkable'}"
 
 
 def kinds(frame: pd.DataFrame) -> pd.Series:
@@ -121,8 +105,8 @@ def reasons(frame: pd.DataFrame) -> pd.Series:
     def one(row) -> str:
         if row["claim_id"] in why:
             return why[row["claim_id"]]
-        tolerance = with_unit(row["tolerance"], row.get("unit"))
-        return f"within ± {tolerance}" if tolerance else "equal"
+        tolerance = precision.claim_cells(row).get("tolerance", "")
+        return f"within {tolerance}" if tolerance else "equal"
 
     return frame.apply(one, axis=1)
 
@@ -138,6 +122,7 @@ def _up(page: str) -> str:
 
 def _row(row: dict, page: str) -> str:
     anchor = ledger.claim_anchor(row["claim_id"])
+    numbers = precision.claim_cells(row)  # printed, recomputed, gap, tolerance: the printed decimals, the unit
     cells = []
     for _, column, _ in COLUMNS:
         if column == "claim_id":
@@ -159,9 +144,9 @@ def _row(row: dict, page: str) -> str:
         elif column == "cite":
             text = f'<span class="claim-citation">{html.escape(ledger.claim_citation(row))}</span>'
         elif column == "values":
-            text = html.escape(values_text(row))
-        elif column == "recomputed":
-            text = html.escape(with_unit(row[column], row.get("unit")))
+            text = html.escape(values_text(row, numbers))
+        elif column in numbers:
+            text = html.escape(numbers[column])
         else:
             text = html.escape(cell_text(row[column]))
         cells.append(f'<td class="ledger-{column.replace("_", "-")}">{text}</td>')
@@ -217,15 +202,18 @@ def evidence_html(frame: pd.DataFrame, evidence: pd.DataFrame, page: str = ledge
     if not several:
         return ""
     rows = evidence[evidence["claim_id"].isin(several)]
+    claims = frame.set_index("claim_id")
     head = "".join(f"<th>{html.escape(c)}</th>" for c in ["claim"] + columns)
     body = []
     for row in rows.to_dict(orient="records"):
         link = f'<a href="{ledger.claim_href(row["claim_id"], page)}">{html.escape(row["claim_id"])}</a>'
+        claim = claims.loc[row["claim_id"]]
+        numbers = precision.claim_cells(row, printed=claim["published"], unit=claim["unit"])
         body.append(
             "<tr><td>"
             + link
             + "</td>"
-            + "".join(f"<td>{html.escape(cell_text(row[c]))}</td>" for c in columns)
+            + "".join(f"<td>{html.escape(numbers.get(c, cell_text(row[c])))}</td>" for c in columns)
             + "</tr>"
         )
     return (
@@ -259,20 +247,27 @@ def write_downloads(frame: pd.DataFrame, folder: Path = DOWNLOAD_DIR) -> dict[st
     return written
 
 
+def percent(share) -> int | None:
+    """A share (0.9907) as a whole percent (99); never 100 for a share below 1, nor 0 above 0."""
+    if _blank(share):
+        return None
+    value = round(float(share) * 100)
+    if value == 100 and share < 1:
+        return 99
+    return 1 if value == 0 and share > 0 else value
+
+
 def ratings_table(rated: pd.DataFrame):
     """The ratings of :func:`companion.ledger.ratings` as the book's readable table (HTML, id
     :data:`RATINGS_ID`): one row per article, its counts of claims by verdict and its rating."""
     from .tables import readable
 
-    frame = rated.rename(columns={"share_reproduced": "share of checkable reproduced", "minor": "minor differences"})
+    share = "checkable claims reproduced (%)"
+    frame = rated.rename(columns={"share_reproduced": share, "minor": "minor differences"})
+    frame[share] = frame[share].map(percent).astype("Int64")  # a share as % (70, not 0.7000)
     from IPython.display import HTML
 
-    table = readable(
-        frame,
-        name="ratings",
-        first=("article", "rating"),
-        missing={"share of checkable reproduced": "no checkable claim"},
-    )
+    table = readable(frame, name="ratings", first=("article", "rating"), missing={share: "no checkable claim"})
     # an unnumbered table: its id does not start with "table-", which the book keeps for numbered
     # tables and figures (tests/test_published_book.py pairs such ids with caption numbers)
     return HTML(table._repr_html_().replace('id="table-ratings"', f'id="{RATINGS_ID}"'))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import articles, ledger, published
+from . import articles, ledger, precision, published
 
 MAX_UNCHECKABLE_LISTED = 3
 LEDGER_PAGE = "chapters/reproducibility/01_ledger.html"
@@ -141,6 +141,33 @@ def claims_table(frame: pd.DataFrame, notebook: str, *, name: str, **options):
     options.setdefault("first", ("verdict", "claim_id"))
     units = frame["unit"] if "unit" in frame.columns else frame["claim_id"].map(_units())
     options.setdefault("year_rows", units.astype(str).str.strip().eq("year"))
+    frame, numbers = claim_numbers(frame)
     return readable(
-        frame, name=name, differs=differs, links={"claim_id": lambda claim: claim_href(claim, notebook)}, **options
+        frame,
+        name=name,
+        differs=differs,
+        links={"claim_id": lambda claim: claim_href(claim, notebook)},
+        numbers=numbers,
+        **options,
     )
+
+
+def claim_numbers(frame: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """``frame`` (rows of claims or of their evidence, with a ``claim_id`` column) with the columns that
+    hold a claim's numbers (printed, recomputed, gap, tolerance: :data:`companion.precision.CLAIM_NUMBERS`)
+    as text, each at the decimals the article printed the claim and with its unit
+    (:func:`companion.precision.claim_cells`), and the names of those columns."""
+    columns = tuple(c for c in precision.CLAIM_NUMBERS if c in frame.columns)
+    if not columns:
+        return frame, ()
+    known = ledger.printed_values()
+    out = frame.copy()
+    for column in columns:
+        out[column] = out[column].astype(object)
+    for index, row in frame.iterrows():
+        printed, unit = known.get(row["claim_id"], (None, None))
+        printed = row["published"] if "published" in frame.columns else printed
+        unit = row["unit"] if "unit" in frame.columns else unit
+        for column, text in precision.claim_cells(row.to_dict(), printed=printed, unit=unit).items():
+            out.at[index, column] = text
+    return out, columns

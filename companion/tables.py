@@ -3,8 +3,9 @@
 :func:`readable` turns a DataFrame into a table with
 
 * column labels in words (:data:`LABELS`, or the caller's), articles named by their authors;
-* one number format per column (the decimals a column needs, or the caller's), numbers rounded by
-  the book's precision rule first;
+* numbers rounded by the book's precision rule first, each shown with the decimals it has, up to the
+  column's (what the column needs, at most 4, or the caller's), never padded with zeros beyond the
+  first decimal (81.3, not 81.3000 beside 0.7597; 88.0 as the article printed 88,0);
 * "—" and, where the caller gives one, a reason instead of None / NaN;
 * rows that differ from the article marked with a symbol (≠) and a colour-blind-safe colour, so the
   mark survives printing in grey and every kind of colour vision;
@@ -121,11 +122,18 @@ def _decimals_needed(values: pd.Series, cap: int = 4) -> int:
     return min(needed, cap)
 
 
-def _format_number(value, decimals: int, group: bool = True) -> str:
+def _format_number(value, decimals: int, group: bool = True, strip: bool = False) -> str:
+    """``value`` with ``decimals`` decimals; ``strip``: without the zeros that end its decimals beyond the
+    first (no padding: 81.3000 -> 81.3, 84.00 -> 84.0)."""
     value = round_sig(float(value))
     if math.isinf(value):
         return "∞" if value > 0 else "−∞"
     text = f"{value:,.{decimals}f}" if group else f"{value:.{decimals}f}"
+    if strip and "." in text:
+        whole, fraction = text.split(".")
+        text = f"{whole}.{fraction.rstrip('0') or '0'}"
+    if text in ("-0", "+0"):
+        text = "0"
     return text.replace("-", "\u2212") if text.startswith("-") else text
 
 
@@ -216,6 +224,7 @@ def readable(
     links: dict | None = None,
     empty: str = EMPTY,
     year_rows=None,
+    numbers=(),
 ) -> ReadableTable:
     """``frame`` as a :class:`ReadableTable` (see the module docstring).
 
@@ -233,7 +242,8 @@ def readable(
     column labels, when the table has no rows (say why, e.g. "— (none: every cell is reproduced)").
     year_rows: a boolean Series aligned with ``frame`` marking rows whose numbers are years (a claim
     whose unit is a year, in a column of claims of mixed units): their numbers show as years (2008,
-    not 2,008.0000).
+    not 2,008.0000). numbers: columns of numbers already written as text (e.g. a claim's numbers with
+    their units, :func:`companion.report.claim_numbers`): right-aligned like numbers, shown as they are.
     """
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise ValueError(f"table name {name!r}: use lower-case letters, digits and hyphens")
@@ -271,6 +281,8 @@ def readable(
         elif pd.api.types.is_float_dtype(values):
             numeric.add(shown_label)
             places = decimals.get(column, _decimals_needed(values))
+            # each value shows the decimals it has, up to the column's, and at least one where the column
+            # has any: no padding (81.3, not 81.3000 beside 0.7597), but 88.0 as the article printed 88,0
             shown_missing = missing.get(column, MISSING)
             group = not _is_year(column)
             text = pd.Series(
@@ -279,7 +291,7 @@ def readable(
                     if _is_missing(v)
                     else _format_number(v, _decimals_needed(pd.Series([v])), False)
                     if year
-                    else _format_number(v, places, group)
+                    else _format_number(v, places, group, strip=True)
                     for v, year in zip(values, as_year)
                 ],
                 index=values.index,
@@ -287,6 +299,8 @@ def readable(
         else:
             shown_missing = missing.get(column, MISSING)
             text = values.map(lambda v, m=shown_missing: m if _is_missing(v) or str(v) == "" else _text(v))
+            if column in numbers:
+                numeric.add(shown_label)
         cells[shown_label] = text.astype(str)
     table = pd.DataFrame(cells)
     if mask.any() and len(table.columns):

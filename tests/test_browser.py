@@ -806,3 +806,171 @@ def test_figures_readable_at_phone_width(html, tmp_path):
         problems, measured = phone_figure_problems(html, base, shown)
     assert measured >= len(exported) > 0, f"only {measured} figures measured of {len(exported)} exported"
     assert not problems, f"{len(problems)} figure(s) unreadable on a phone:\n" + "\n".join(problems)
+# Numbers as a reader reads them (issue 25, items 5 and 10): no None/NaN, no padded numbers, no four
+# decimals without a unit. A static check of the built HTML (no browser needed): every page, the main
+# column's text without code (cell inputs, code, literal blocks, scripts, mathematics); cell outputs,
+# tables and prose included.
+
+# a missing value printed by Python or pandas, as a word of its own
+MISSING_WORD = re.compile(r"(?<![\w<-])(None|NaN|nan|NaT|<NA>)(?![\w>-])")
+# a decimal standing on its own: not part of a version (1.0.4), a date (27.01.2022), a DOI (10.1080/...)
+# or an address (127.0.0.1)
+DECIMAL = re.compile(r"(?<![\w.,\u2212+-])[\u2212+-]?\d[\d,]*\.(\d+)(?![\w/]|[.,]\d)")
+# a column header or cell that names a unit or the measure a number is on (an index the UN publishes
+# to 4 decimals, a model's estimate with its standard error): there, four decimals say what they mean
+NAMED_MEASURE = re.compile(
+    r"%|percentage point|(?<!\w)(EGDI|index|million|thousand|rank|years?|estimate|s\.e\.|R squared|slope|"
+    r"residual|quantile|p-value|times)(?!\w)",
+    re.I,
+)
+SKIPPED_CLASSES = {"cell_input", "highlight", "math", "MathJax", "headerlink"}
+SKIPPED_TAGS = {"script", "style", "code", "math", "mjx-container", "svg", "noscript"}
+VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "source", "col", "area", "base", "embed", "track"}
+
+
+class ReadingText(HTMLParser):
+    """The reading text of one page (inside ``<main>``, code and mathematics left out), as (text, column
+    header or None, whether it is a table cell) pieces: one per table cell, one per run of other text.
+    A literal block (``div.highlight``) is code, except in a cell's output, where it is what the reader
+    reads."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []  # (tag, skipped)
+        self.in_main = 0
+        self.tables: list[dict] = []
+        self.cell: list[str] | None = None
+        self.cell_header: str | None = None
+        self.header: list[str] | None = None
+        self.pieces: list[tuple[str, str | None, bool]] = []
+        self.prose: list[str] = []
+
+    def _skipping(self) -> bool:
+        return any(skipped for _, skipped in self.stack)
+
+    def _in_output(self) -> bool:
+        return any(tag == "output" for tag, _ in self.stack)
+
+    def _flush(self) -> None:
+        if self.prose:
+            self.pieces.append((" ".join(self.prose), None, False))
+            self.prose = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        classes = set((dict(attrs).get("class") or "").split())
+        if tag == "main":
+            self.in_main += 1
+        skipped = tag in SKIPPED_TAGS or bool(classes & SKIPPED_CLASSES)
+        if "highlight" in classes and self._in_output():
+            skipped = False  # a plain-text output is read
+        if tag == "pre" and not self._in_output():
+            skipped = True
+        self.stack.append(("output" if "cell_output" in classes else tag, skipped))
+        if self._skipping() or not self.in_main:
+            return
+        if tag == "table":
+            self._flush()
+            self.tables.append({"headers": [], "column": -1, "in_head": False})
+        elif tag == "thead" and self.tables:
+            self.tables[-1]["in_head"] = True
+        elif tag == "tr" and self.tables:
+            self.tables[-1]["column"] = -1
+        elif tag in ("td", "th") and self.tables:
+            table = self.tables[-1]
+            table["column"] += 1
+            if table["in_head"]:
+                self.header = []
+            else:
+                headers = table["headers"]
+                self.cell_header = headers[table["column"]] if table["column"] < len(headers) else None
+                self.cell = []
+        elif tag in ("p", "li", "div", "dd", "dt", "h1", "h2", "h3", "h4", "caption", "figcaption"):
+            self._flush()
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        while self.stack:
+            open_tag, _ = self.stack.pop()
+            if open_tag == tag or (open_tag == "output" and tag == "div"):
+                break
+        if tag == "main":
+            self.in_main -= 1
+        if tag in ("td", "th") and self.tables:
+            if self.header is not None:
+                self.tables[-1]["headers"].append(" ".join(self.header).strip())
+                self.header = None
+            elif self.cell is not None:
+                self.pieces.append((" ".join(self.cell).strip(), self.cell_header, True))
+                self.cell = None
+        elif tag == "thead" and self.tables:
+            self.tables[-1]["in_head"] = False
+        elif tag == "table" and self.tables:
+            self.tables.pop()
+        elif tag in ("p", "li", "div", "dd", "dt"):
+            self._flush()
+
+    def handle_data(self, data):
+        if not self.in_main or self._skipping() or not data.strip():
+            return
+        if self.header is not None:
+            self.header.append(data.strip())
+        elif self.cell is not None:
+            self.cell.append(data.strip())
+        else:
+            self.prose.append(data.strip())
+
+    def close(self):
+        super().close()
+        self._flush()
+
+
+def number_problems(text: str) -> list[str]:
+    """What a reader should not see in one page's HTML ``text``: a missing value as a word (None, NaN,
+    nan, NaT, <NA>), a padded number (zeros after the first decimal: 81.3000, 48.0280, 84.00; 88.0 is
+    how an article prints 88,0) and, in a table cell, a number with four or more decimals (13.1667,
+    −4.8333) where neither the cell nor its column header names a unit or a measure (%, million, rank,
+    EGDI, an estimate and its s.e.)."""
+    parser = ReadingText()
+    parser.feed(text)
+    parser.close()
+    found = []
+    for piece, header, is_cell in parser.pieces:
+        where = f"[{header}] " if header else ""
+        shown = f"{where}{piece[:90]!r}"
+        for word in MISSING_WORD.findall(piece):
+            found.append(f"{word} shown to the reader: {shown}")
+        for match in DECIMAL.finditer(piece):
+            decimals = match.group(1)
+            if len(decimals) >= 2 and decimals.endswith("0"):
+                found.append(f"padded number {match.group(0)}: {shown}")
+            elif len(decimals) >= 4 and is_cell and header and not NAMED_MEASURE.search(f"{header} {piece}"):
+                found.append(f"{match.group(0)}: four or more decimals and no unit: {shown}")
+    return found
+
+
+def test_number_problems_finds_what_a_reader_should_not_see():
+    page = (
+        "<main><p>Recomputed 81.3000 from the file.</p><table><thead><tr><th>value</th><th>EGDI</th></tr>"
+        "</thead><tbody><tr><td>13.1667</td><td>0.7597</td></tr><tr><td>None</td><td>0.8</td></tr></tbody>"
+        '</table><div class="cell_output"><div class="highlight"><pre>share    NaN</pre></div></div>'
+        '<div class="cell_input"><pre>x = None  # 2.000</pre></div><p>Version 1.0.4, 27.01.2022, '
+        "doi:10.1080/1, <code>0.5000</code>, 88.0 %, 13.2 million.</p></main>"
+    )
+    found = number_problems(page)
+    assert len(found) == 4, found
+    assert found[0].startswith("padded number 81.3000") and "13.1667: four or more decimals" in found[1]
+    assert found[2].startswith("None shown") and found[3].startswith("NaN shown")
+    with_unit = number_problems(page.replace("<th>value</th>", "<th>users (million)</th>"))
+    assert len(with_unit) == 3 and not any("13.1667" in f for f in with_unit), with_unit
+    assert number_problems("<p>outside the main column: None 81.3000</p>") == []
+
+
+def test_no_none_nan_or_padded_numbers_on_any_page(html):
+    """Every page of the built book: no None/NaN, no padded numbers, no four decimals without a unit."""
+    report = []
+    for page in book_pages(html):
+        report += [f"{page.relative_to(html)}: {p}" for p in number_problems(page.read_text(encoding="utf-8"))]
+    assert not report, f"{len(report)} number(s) a reader should not see:\n" + "\n".join(report)

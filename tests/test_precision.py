@@ -4,6 +4,7 @@ last bits, so nbval gives the same verdict on every machine."""
 from __future__ import annotations
 
 import math
+import re
 
 import nbformat
 import numpy as np
@@ -145,3 +146,32 @@ def test_a_figure_refuses_unrounded_data(tmp_path, monkeypatch):
         figures.save(fig, "fig-ledger-test", data, title="t", sources=[], notebook="chapters/x/y.ipynb")
     plt.close(fig)
     assert not list(tmp_path.iterdir())
+
+
+def test_a_claims_numbers_at_the_printed_precision_with_the_unit():
+    """The ledger's cells: at the decimals the article printed, with the unit (issue 25, item 5)."""
+    value = precision.claim_value
+    assert value(99.3612, "99", "%") == "99 %" and value(81.3, "83.4", "%") == "81.3 %"
+    assert value(-2.1000000001, "83.4", "%", "difference") == "\u22122.1 percentage points"
+    assert value(0.05, "83.4", "%", "tolerance") == "\u00b10.05 percentage points"
+    assert value(13.1667, "18", "million") == "13 million" and value(10.065, "41.1", "thousand") == "10.1 thousand"
+    assert value(15.0344, "5", "ratio") == "15 times" and value(1.85567, "almost doubled", "ratio") == "1.86 times"
+    assert value(6, "7", "rank") == "rank 6" and value(-1.0, "7", "rank", "difference") == "\u22121 place"
+    assert value(2008, "2005", "year") == "2008" and value(3.0, "2005", "year", "difference") == "+3 years"
+    assert value(-0.0001, "73.8", "%", "difference") == "0.0 percentage points"  # no "−0.0"
+    assert value(88.0, 88.0, "%") == "88.0 %"  # a table's printed 88,0 keeps its decimal
+    assert value("Not Free", "closed, authoritarian", "status") == "Not Free"
+    assert value(None, "99", "%") == "" and value(float("nan"), "99", "%") == ""
+
+
+def test_every_ledger_cell_at_the_printed_precision():
+    """No ledger cell shows more decimals than its claim was printed with (the tolerance may need one
+    more), and none is padded: 57 cells had four or more decimals (13.1667, −4.8333, 15.0344)."""
+    from companion import ledger
+
+    for row in ledger.ledger().to_dict(orient="records"):
+        cells = precision.claim_cells(row)
+        printed = precision.claim_decimals(row["published"], row["unit"])
+        for column, text in cells.items():
+            for number in re.findall(r"\d+\.(\d+)", text):
+                assert len(number) <= printed + (3 if column == "tolerance" else 0), (row["claim_id"], column, text)

@@ -1,4 +1,4 @@
-"""Readable tables (companion.tables): words for labels, authors for ids, one format per column,
+"""Readable tables (companion.tables): words for labels, authors for ids, no padded numbers,
 "—" for missing values, differing rows marked, nothing truncated, nothing random in the output."""
 
 import numpy as np
@@ -30,11 +30,16 @@ def test_labels_in_words_and_authors_instead_of_ids(frame):
     assert "Fazylzhan (2022)" in table.cells["Article"].iloc[0]
 
 
-def test_one_number_format_per_column_and_a_dash_with_a_reason(frame):
+def test_no_padded_numbers_and_a_dash_with_a_reason(frame):
+    """Each number shows the decimals it has, up to the column's (4 here, or the caller's), and no zero
+    beyond the first decimal: 92.1 beside 0.90004 stays 92.1 (not 92.1000)."""
     table = readable(frame, name="t", missing={"recomputed": "— (no public source)"})
-    assert list(table.cells["Recomputed"]) == ["92.1000", "0.9000", "— (no public source)"]
+    assert list(table.cells["Recomputed"]) == ["92.1", "0.9", "— (no public source)"]
     assert list(table.cells["Printed"]) == ["91.2", "0.9", "—"]
     assert readable(frame, name="t", decimals={"recomputed": 1}).cells["Recomputed"].iloc[1] == "0.9"
+    assert list(readable(frame, name="t", decimals={"recomputed": 2}).cells["Recomputed"])[:2] == ["92.1", "0.9"]
+    whole = pd.DataFrame({"share": [88.0, 81.25]})  # a whole value keeps one decimal: 88.0, as printed 88,0
+    assert list(readable(whole, name="t").cells["Share (%)"]) == ["88.0", "81.25"]
     shown = repr(table) + table._repr_html_()
     assert "None" not in shown and "NaN" not in shown and "nan" not in shown
 
@@ -140,4 +145,4 @@ def test_rows_of_years_show_their_numbers_as_years():
     shown = readable(frame, name="years", year_rows=[False, True]).cells
     assert list(shown["Value"]) == ["10.065", "2008"] and list(shown["Gap"]) == ["1.5", "3"]
     plain = readable(frame, name="no-years").cells
-    assert list(plain["Value"]) == ["10.065", "2,008.000"]
+    assert list(plain["Value"]) == ["10.065", "2,008.0"]  # a year not marked is a number (not padded)
