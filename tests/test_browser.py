@@ -806,6 +806,8 @@ def test_figures_readable_at_phone_width(html, tmp_path):
         problems, measured = phone_figure_problems(html, base, shown)
     assert measured >= len(exported) > 0, f"only {measured} figures measured of {len(exported)} exported"
     assert not problems, f"{len(problems)} figure(s) unreadable on a phone:\n" + "\n".join(problems)
+
+
 # Numbers as a reader reads them (issue 25, items 5 and 10): no None/NaN, no padded numbers, no four
 # decimals without a unit. A static check of the built HTML (no browser needed): every page, the main
 # column's text without code (cell inputs, code, literal blocks, scripts, mathematics); cell outputs,
