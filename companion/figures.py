@@ -288,8 +288,8 @@ def save(
     hashes = "".join(f"<li><code>{name}.{ext}</code> <code>{digest}</code></li>" for ext, digest in digests.items())
     display(
         HTML(
-            f'<details class="cite-box" id="cite-{name}"><summary>Cite and download figure '
-            f'<code>{name}</code></summary>\n<p>{links} · <a href="{up}_sources/{notebook}">notebook</a></p>\n'
+            f'<details class="cite-box" id="cite-{name}"><summary>Cite and download this figure</summary>\n'
+            f'<p>File name <code>{name}</code>: {links} · <a href="{up}_sources/{notebook}">notebook</a></p>\n'
             f"<p><strong>Cite as</strong></p><pre>{_html(text)}</pre>\n<pre>{_html(bib)}</pre>\n"
             f"<p><strong>Data plotted</strong> come from</p><ul>{source_items}</ul>\n"
             f'<p><strong>How it is made</strong>: <a href="{up}about/exhibits.html#exhibit-{name}">its entry in the '

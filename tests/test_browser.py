@@ -372,9 +372,7 @@ IMAGES_JS = r"""(async () => {
 # wider than the box it may take (a scroll box hides the columns past its edge), and the ledger's
 # first verdict out of view (hidden or past the right edge of the window)
 TABLES_JS = r"""(() => {
-  // settle what the page does on a resize after a short delay (cards, DataTables Responsive)
-  if (window.companionFitTables) window.companionFitTables();
-  if (window.DataTable && DataTable.tables().length) DataTable.tables({api: true}).columns.adjust().responsive.recalc();
+  // measured as the page was laid out when it loaded at this width (each width is a fresh load)
   const main = document.querySelector("main") || document.body;
   const problems = [];
   const name = (t) => t.id || (t.caption && t.caption.innerText.trim().slice(0, 40)) ||
@@ -552,9 +550,12 @@ async def browse(ws_url: str, base: str, pages: list[tuple[str, str | None]], sh
                     )
                 found += images["figures"]
             found += [f"at {VIEWPORT[0]} px: {p}" for p in await evaluate_json(cdp, session, TABLES_JS)]
-            # the same page on a phone: nothing wider than the screen
+            # the same page on a phone, loaded there (a phone reader never sees it at 1280 px first: what
+            # a script lays out when the page loads, such as the ledger's columns, is measured as loaded)
             await set_window(cdp, session, 844, PHONE_WIDTH)
-            await cdp.changed(QUIET_S)
+            _events, problem = await open_page(cdp, session, urljoin(base, rel))
+            if problem:
+                found.append(f"at {PHONE_WIDTH} px: {problem}")
             phone = json.loads(
                 (await cdp.send("Runtime.evaluate", {"expression": WIDTH_JS, "returnByValue": True}, session))[
                     "result"
