@@ -66,7 +66,9 @@
     label(table);
     table.classList.remove("as-cards");
     if (table.offsetParent === null) return; // folded away: measured when its box opens
-    if (table.scrollWidth > room(table) + 1) table.classList.add("as-cards");
+    // fractions count: a table 676.7 px wide in a 676 px box shows a scroll bar
+    var wide = Math.max(table.scrollWidth, Math.ceil(table.getBoundingClientRect().width));
+    if (wide > room(table)) table.classList.add("as-cards");
   }
 
   function fitAll() {

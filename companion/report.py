@@ -139,6 +139,7 @@ def claims_table(frame: pd.DataFrame, notebook: str, *, name: str, **options):
     differs = frame["verdict"] == ledger.DIFFERS if "verdict" in frame.columns else None
     options.setdefault("missing", {k: v for k, v in CLAIM_MISSING.items() if k in frame.columns})
     options.setdefault("first", ("verdict", "claim_id"))
+    options.setdefault("notes", "note")  # remarks as numbered notes under the table, not a narrow column
     units = frame["unit"] if "unit" in frame.columns else frame["claim_id"].map(_units())
     options.setdefault("year_rows", units.astype(str).str.strip().eq("year"))
     frame, numbers = claim_numbers(frame)

@@ -150,16 +150,21 @@ class ReadableTable:
     empty: str = EMPTY  # shown instead of the rows when there are none
     tokens: frozenset = frozenset()  # labels of columns of single words (ids, codes): kept on one line
     prose: frozenset = frozenset()  # labels of columns holding sentences: given a readable line length
+    notes: tuple = ()  # (note number or 0, ...) per row, and the notes' texts below: see readable(notes=)
+    note_texts: tuple = ()
 
     def _repr_html_(self) -> str:
         head = "".join(f'<th scope="col"{self._class(c)}>{html.escape(c)}</th>' for c in self.cells.columns)
         links = dict(self.hrefs)
         rows = []
+        # a row's note number stands after what the row is about: its first cell, or the claim after a verdict
+        at = 1 if len(self.cells.columns) > 1 and self.cells.columns[0] == LABELS["verdict"] else 0
         for i, (marked, (_, row)) in enumerate(zip(self.marked, self.cells.iterrows())):
             attrs = ' class="differs"' if marked else ""
             tds = "".join(
-                f"<td{self._class(c, v)}>{_cell_html(v, links[c][i] if c in links else '')}</td>"
-                for c, v in row.items()
+                f"<td{self._class(c, v)}>{_cell_html(v, links[c][i] if c in links else '')}"
+                f"{self._note_mark(i) if j == at else ''}</td>"
+                for j, (c, v) in enumerate(row.items())
             )
             rows.append(f"<tr{attrs}>{tds}</tr>")
         if not rows:
@@ -174,10 +179,21 @@ class ReadableTable:
             if any(self.marked)
             else ""
         )
+        notes = "".join(
+            f'<li id="readable-{self.name}-note-{n}">{html.escape(text)}</li>'
+            for n, text in enumerate(self.note_texts, start=1)
+        )
+        notes = f'<ol class="readable-notes">{notes}</ol>' if notes else ""
         return (
             f'<div class="readable-table-wrap"><table class="readable-table" id="readable-{self.name}">'
-            f"{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{legend}</div>"
+            f"{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{notes}{legend}</div>"
         )
+
+    def _note_mark(self, row: int) -> str:
+        number = self.notes[row] if self.notes else 0
+        if not number:
+            return ""
+        return f' <sup class="note-mark"><a href="#readable-{self.name}-note-{number}">[{number}]</a></sup>'
 
     def _class(self, column: str, text: str | None = None) -> str:
         return _classes(column, self.numeric, self.tokens, text, self.prose)
@@ -189,7 +205,8 @@ class ReadableTable:
             text = self.cells.to_string(index=False)
         if self.cells.empty:
             text = "  ".join(self.cells.columns) + f"\n{self.empty}"
-        return (f"{self.caption}\n" if self.caption else "") + text
+        notes = "".join(f"\n[{n}] {note}" for n, note in enumerate(self.note_texts, start=1))
+        return (f"{self.caption}\n" if self.caption else "") + text + notes
 
 
 def _cell_html(text: str, href: str) -> str:
@@ -225,6 +242,7 @@ def readable(
     empty: str = EMPTY,
     year_rows=None,
     numbers=(),
+    notes: str | None = None,
 ) -> ReadableTable:
     """``frame`` as a :class:`ReadableTable` (see the module docstring).
 
@@ -256,6 +274,14 @@ def readable(
         mask = pd.Series(False, index=frame.index)
     else:
         mask = pd.Series(list(differs), index=frame.index).fillna(False).astype(bool)
+    note_texts: list[str] = []
+    row_notes: list[int] = []
+    if notes is not None and notes in frame.columns:
+        for value in frame.pop(notes):
+            text = "" if _is_missing(value) else str(value).strip()
+            if text and text not in note_texts:
+                note_texts.append(text)
+            row_notes.append(note_texts.index(text) + 1 if text else 0)
     order = [c for c in first if c in frame.columns] + [c for c in frame.columns if c not in first]
     frame = frame[order]
     words = {**LABELS, **(labels or {})}
@@ -321,7 +347,17 @@ def readable(
     )
     prose = frozenset(c for c in table.columns if c not in numeric and table[c].str.len().max() > PROSE_LENGTH)
     return ReadableTable(
-        table, tuple(bool(m) for m in mask), caption, name, frozenset(numeric), tuple(hrefs), empty, tokens, prose
+        table,
+        tuple(bool(m) for m in mask),
+        caption,
+        name,
+        frozenset(numeric),
+        tuple(hrefs),
+        empty,
+        tokens,
+        prose,
+        tuple(row_notes),
+        tuple(note_texts),
     )
 
 

@@ -1,6 +1,8 @@
 """Readable tables (companion.tables): words for labels, authors for ids, no padded numbers,
 "—" for missing values, differing rows marked, nothing truncated, nothing random in the output."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -146,3 +148,23 @@ def test_rows_of_years_show_their_numbers_as_years():
     assert list(shown["Value"]) == ["10.065", "2008"] and list(shown["Gap"]) == ["1.5", "3"]
     plain = readable(frame, name="no-years").cells
     assert list(plain["Value"]) == ["10.065", "2,008.0"]  # a year not marked is a number (not padded)
+
+
+def test_remarks_become_numbered_notes_under_the_table():
+    """A column of remarks is not a narrow column of sentences: each remark is a numbered note under
+    the table, its number after the claim it is about; one remark said of two rows is one note."""
+    frame = pd.DataFrame(
+        {
+            "verdict": ["differs", "reproduced", "reproduced"],
+            "claim_id": ["a-1", "a-2", "a-3"],
+            "note": ["the file lists 193 countries", None, "the file lists 193 countries"],
+        }
+    )
+    table = readable(frame, name="t", first=("verdict", "claim_id"), notes="note")
+    html = table._repr_html_()
+    assert "Note" not in list(table.cells.columns)
+    assert html.count('<ol class="readable-notes">') == 1 and html.count("<li ") == 1
+    assert html.count('href="#readable-t-note-1">[1]</a>') == 2
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
+    assert "[1]" in cells[1] and "[1]" not in cells[0] and "[" not in cells[4]
+    assert repr(table).endswith("[1] the file lists 193 countries")
