@@ -8,6 +8,8 @@ outputs (nbval compares it).
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import html
 import posixpath
 from dataclasses import dataclass
@@ -57,9 +59,8 @@ class VerdictBox:
 
     def _repr_html_(self) -> str:
         items = "".join(
-            f'<li><a href="{html.escape(claim_href(claim_id, self.notebook))}">'
-            f"<code>{html.escape(claim_id)}</code></a> "
-            f"({html.escape(ONE[verdict])}): {html.escape(what)}</li>"
+            f"<li><strong>{html.escape(ONE[verdict])}</strong>: "
+            f'<a href="{html.escape(claim_href(claim_id, self.notebook))}">{html.escape(what)}</a></li>'
             for claim_id, verdict, what in self.listed()
         )
         listing = f"<ul>{items}</ul>" if items else ""
@@ -143,7 +144,7 @@ def claims_table(frame: pd.DataFrame, notebook: str, *, name: str, **options):
     units = frame["unit"] if "unit" in frame.columns else frame["claim_id"].map(_units())
     options.setdefault("year_rows", units.astype(str).str.strip().eq("year"))
     frame, numbers = claim_numbers(frame)
-    return readable(
+    table = readable(
         frame,
         name=name,
         differs=differs,
@@ -151,6 +152,32 @@ def claims_table(frame: pd.DataFrame, notebook: str, *, name: str, **options):
         numbers=numbers,
         **options,
     )
+    return in_words(table, frame["claim_id"])
+
+
+@functools.cache
+def _claims_in_words() -> dict[str, str]:
+    """Claim id -> the claim in words (the ledger's paraphrase), as the ledger page shows it."""
+    rows = ledger.ledger()
+    return {c: str(w) for c, w in zip(rows["claim_id"], rows["paraphrase"]) if isinstance(w, str) and w.strip()}
+
+
+def in_words(table, claim_ids: pd.Series):
+    """``table`` (a readable table of claims) with each claim shown in words, still linked to its
+    permalink on the ledger page where the claim's id stands (plain words for readers, issue 25)."""
+    from .tables import DIFFERS_MARK, LABELS
+
+    column = LABELS["claim_id"]
+    if column not in table.cells.columns:
+        return table
+    words = _claims_in_words()
+    cells = table.cells.copy()
+    shown = []
+    for text, claim in zip(cells[column], claim_ids):
+        mark = f"{DIFFERS_MARK} " if text.startswith(f"{DIFFERS_MARK} ") else ""
+        shown.append(mark + words.get(claim, claim))
+    cells[column] = shown
+    return dataclasses.replace(table, cells=cells, tokens=table.tokens - {column}, prose=table.prose | {column})
 
 
 def claim_numbers(frame: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
