@@ -21,7 +21,6 @@ at the decimals the article printed and with the claim's unit (:func:`companion.
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import math
@@ -117,20 +116,6 @@ def _shown_as(how: str | int) -> str:
     return f'data-priority="{how}"' if isinstance(how, int) else f'class="{how}"'
 
 
-@functools.cache
-def page_title(notebook: str) -> str:
-    """The title of the page built from ``notebook`` (its first level-1 heading), which a reader sees
-    in the book's table of contents; the file's name where it has none."""
-    path = ROOT / notebook
-    cells = json.loads(path.read_text(encoding="utf-8")).get("cells", []) if path.is_file() else []
-    for cell in cells:
-        if cell["cell_type"] == "markdown":
-            for line in "".join(cell["source"]).splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return Path(notebook).stem
-
-
 def _up(page: str) -> str:
     return "../" * (len(Path(page).parts) - 1)
 
@@ -152,7 +137,7 @@ def _row(row: dict, page: str) -> str:
         elif column == "notebook":
             nb = row["notebook"]
             text = (
-                (f'<a href="{html.escape(ledger.notebook_link(nb, page))}">{html.escape(page_title(nb))}</a>')
+                (f'<a href="{html.escape(ledger.notebook_link(nb, page))}">the page that works it through</a>')
                 if nb
                 else ""
             )

@@ -193,7 +193,7 @@ class ReadableTable:
         number = self.notes[row] if self.notes else 0
         if not number:
             return ""
-        return f' <sup class="note-mark"><a href="#readable-{self.name}-note-{number}">[{number}]</a></sup>'
+        return f' <span class="note-mark"><a href="#readable-{self.name}-note-{number}">[{number}]</a></span>'
 
     def _class(self, column: str, text: str | None = None) -> str:
         return _classes(column, self.numeric, self.tokens, text, self.prose)
