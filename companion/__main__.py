@@ -39,8 +39,8 @@ def _claims_arguments(parser):
 
 
 def _claims(args):
-    from .articles import IDS
-    from .ledger import ledger
+    from companion.core.registry import IDS
+    from companion.ledger import ledger
 
     if args.article is not None and args.article not in IDS:
         raise CommandError(f"no article {args.article!r} in data/articles.yaml (articles: {', '.join(IDS)})")
@@ -49,7 +49,7 @@ def _claims(args):
 
 # --- fetch ----------------------------------------------------------------------------------------
 def _fetch(args):
-    from .sources import fetch_all
+    from companion.sources import fetch_all
 
     for key, path in fetch_all().items():
         print(f"{key}\t{path}")
@@ -76,7 +76,7 @@ def _notebooks(args) -> list[Path]:
 def _execute(args):
     from nbclient.exceptions import CellExecutionError
 
-    from .notebooks import execute, expected_failure
+    from companion.book.notebooks import execute, expected_failure
 
     for path in _notebooks(args):
         print(f"executing {path}", file=sys.stderr)
@@ -90,11 +90,11 @@ def _execute(args):
 
 
 def _book_notebooks() -> list[Path]:
-    from .notebooks import NOTEBOOK_DIRS, all_notebooks
+    from companion.book.notebooks import NOTEBOOK_DIRS, all_notebooks
 
     found = all_notebooks()
     if not found:
-        from .checkout import BOOK_ROOT
+        from companion.core.checkout import BOOK_ROOT
 
         raise CommandError(
             f"no notebooks under {', '.join(NOTEBOOK_DIRS)} in {BOOK_ROOT} (the package is "
@@ -125,8 +125,8 @@ def _prerun_arguments(parser):
 
 
 def _prerun(args):
-    from .checkout import BOOK_ROOT
-    from .prerun import execute_into_cache
+    from companion.book.prerun import execute_into_cache
+    from companion.core.checkout import BOOK_ROOT
 
     cache = args.cache or BOOK_ROOT / "_build" / ".jupyter_cache"
     outcome = execute_into_cache(cache, _notebooks(args), workers=args.workers)
@@ -146,14 +146,14 @@ def _prerun(args):
 
 # --- exhibits -------------------------------------------------------------------------------------
 def _exhibits(args):
-    from .exhibits import markdown
+    from companion.ledger.exhibits import markdown
 
     print(markdown())
 
 
 # --- articles -------------------------------------------------------------------------------------
 def _articles(args):
-    from .articles import markdown
+    from companion.core.registry import markdown
 
     print(markdown())
 
@@ -174,8 +174,8 @@ def _new_article_arguments(parser):
 
 
 def _new_article(args):
-    from .scaffold import ScaffoldError, new_article
-    from .sources import ROOT
+    from companion.book.scaffold import ScaffoldError, new_article
+    from companion.sources import ROOT
 
     try:
         written = new_article(args.id, args.title, args.slug, authors=args.authors, seen=args.seen)
@@ -199,7 +199,7 @@ def _refresh_arguments(parser):
 
 
 def _refresh(args):
-    from .refresh import RefreshError, plan, refresh
+    from companion.book.refresh import RefreshError, plan, refresh
 
     try:
         if args.dry_run:
@@ -219,7 +219,7 @@ def _pins_arguments(parser):
 
 
 def _pins(args):
-    from .sources import source
+    from companion.sources import source
 
     pairs = ",\n    ".join(f"{key}={source(key).sha256!r}" for key in args.keys)
     print(f"sources.require(\n    {pairs},\n)")
@@ -236,7 +236,7 @@ def _environment_arguments(parser):
 
 
 def _environment(args):
-    from .environment import run
+    from companion.book.environment import run
 
     run(args)
 
@@ -252,8 +252,8 @@ def _launch_cells_arguments(parser):
 
 
 def _launch_cells(args):
-    from . import launch
-    from .release import PublicationError
+    from companion.book import launch
+    from companion.core.publication import PublicationError
 
     paths = _notebooks(args)
     try:
@@ -351,7 +351,7 @@ COMMANDS: dict[str, Command] = {
     "launch-cells": Command(
         "write the notebooks' launch cell (installs companion in Colab)",
         "Write the launch cell first in every notebook that imports the companion package, from the "
-        "template in companion/launch.py and the repository and branch of pyproject.toml [tool.companion] "
+        "template in companion/book/launch.py and the repository and branch of pyproject.toml [tool.companion] "
         "(or $COMPANION_REPOSITORY, $COMPANION_BRANCH): where the package is missing (Colab) it installs "
         "it with the pinned versions, in a checkout or on Binder it does nothing. Prints each rewritten "
         "notebook (re-execute them: make execute). --check changes nothing and fails when a notebook's "
@@ -389,12 +389,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _expected(exc: BaseException) -> bool:
-    from .checkout import CheckoutError
+    from companion.core.checkout import CheckoutError
 
     if isinstance(exc, (CommandError, CheckoutError, FileNotFoundError)):
         return True
-    from .sources import DataFileError, UnknownKeyError  # imported fine, since the command got this far
-    from .validate import SchemaError
+    from companion.sources import DataFileError, UnknownKeyError  # imported fine, since the command got this far
+    from companion.sources.validate import SchemaError
 
     return isinstance(exc, (DataFileError, UnknownKeyError, SchemaError))
 

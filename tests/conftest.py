@@ -33,7 +33,7 @@ def copy_checkout(destination: Path) -> Path:
 def free_article_id(root: Path = ROOT) -> str:
     """The highest three-digit article id that the registry of ``root`` (data/articles.yaml) does not
     declare and no module ``companion/articleNNN.py`` has: the tests never assume an id is free."""
-    from companion import articles
+    from companion.core import registry as articles
 
     taken = {a.id for a in articles.load(root / "data" / "articles.yaml")}
     for number in range(999, 0, -1):
@@ -199,7 +199,7 @@ def built_book() -> Build:
 
 @functools.cache
 def _environment_note() -> str:
-    from companion.environment import explain_differences
+    from companion.book.environment import explain_differences
 
     return explain_differences()
 

@@ -6,9 +6,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from companion import article000, ledger, ons, published, sources
+from companion import ledger, sources
+from companion.articles import article000
 from companion.ledger import DIFFERS, NOT_CHECKABLE, REPRODUCED
-from companion.validate import SchemaError
+from companion.sources import ons, published
+from companion.sources.validate import SchemaError
 
 # The raw files come from the mirror, the cache or their pinned URLs; conftest stops the run with one
 # message when none of these works, so nothing here skips.

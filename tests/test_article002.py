@@ -2,9 +2,10 @@
 
 import pytest
 
-from companion import article002, egov, freedomhouse, published
+from companion.articles import article002
 from companion.ledger import DIFFERS, NOT_CHECKABLE, REPRODUCED
-from companion.validate import SchemaError
+from companion.sources import egov, freedomhouse, published
+from companion.sources.validate import SchemaError
 
 
 # Values checked by hand: data/provenance.yaml, un_egov_egdi/EGOV_DATA_<year>.csv

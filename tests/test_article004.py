@@ -3,9 +3,11 @@
 import pandas as pd
 import pytest
 
-from companion import article004, ledger, owid, published, schemas, worldbank
+from companion import ledger
+from companion.articles import article004
 from companion.ledger import DIFFERS, NOT_CHECKABLE, REPRODUCED
-from companion.validate import SchemaError
+from companion.sources import owid, published, schemas, worldbank
+from companion.sources.validate import SchemaError
 
 
 def test_wb_internet_share_reads_the_bom_file_without_preamble():

@@ -1,4 +1,4 @@
-"""The article registry (data/articles.yaml, companion.articles) is the one declaration of each article:
+"""The article registry (data/articles.yaml, companion.core.registry) is the one declaration of each article:
 the ledger, the CLI, the README's article table, the table of contents and the bibliography agree with it."""
 
 import importlib
@@ -8,8 +8,10 @@ import pytest
 import yaml
 from conftest import ROOT, free_article_id
 
-from companion import articles, ledger, published
+from companion import ledger
 from companion.__main__ import main
+from companion.core import registry as articles
+from companion.sources import published
 
 
 def test_the_readme_article_table_is_the_registrys():

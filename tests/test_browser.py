@@ -42,7 +42,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from conftest import ROOT
 
-from companion.pdf import HEADLESS_FLAGS
+from companion.book.pdf import HEADLESS_FLAGS
 
 CHROMIUM = shutil.which("chromium")
 CHROMIUM_FLAGS = HEADLESS_FLAGS  # the PDF's headless Chromium, without its print flags
@@ -710,7 +710,7 @@ PHONE_IMAGES_JS = r"""(async () => {
 
 
 def png_text(path: Path) -> dict[str, str]:
-    """The text chunks (tEXt, zTXt, iTXt) of a PNG file, where companion.figures.save records its
+    """The text chunks (tEXt, zTXt, iTXt) of a PNG file, where companion.book.figures.save records its
     measurements."""
     import struct
     import zlib
@@ -768,7 +768,7 @@ def phone_figure_problems(html: Path, base: str, shown: dict[str, list[dict]]) -
     """Figures whose smallest text, as displayed in a 390 px window, is under MIN_TEXT_PX screen
     pixels, or that overprint a text with another (both measured by figures.save and recorded in the
     PNG); and how many figures were measured."""
-    from companion.figures import MIN_TEXT_PX, OVERPRINT_KEY, TEXT_PX_KEY
+    from companion.book.figures import MIN_TEXT_PX, OVERPRINT_KEY, TEXT_PX_KEY
 
     problems, measured = [], 0
     for page, images in shown.items():

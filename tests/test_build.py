@@ -22,7 +22,7 @@ def test_every_notebook_has_a_page(built_book):
 def test_a_second_prerun_executes_nothing(built_book):
     """After the build, the execution cache holds every notebook under the key jupyter-book looks
     up: `make book` again executes nothing."""
-    from companion.prerun import execute_into_cache
+    from companion.book.prerun import execute_into_cache
 
     outcome = execute_into_cache(built_book.html.parent / ".jupyter_cache")
     assert outcome == {"succeeded": [], "excepted": [], "errored": []}

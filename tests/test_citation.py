@@ -7,7 +7,7 @@ import jsonschema
 import yaml
 from conftest import ROOT
 
-from companion import articles
+from companion.core import registry as articles
 
 
 def test_citation_cff_is_valid():

@@ -2,7 +2,7 @@
 item 9): one ``error:`` line saying to run ``make clean-venv``, a non-zero exit, and no installer run.
 
 The checkout is a small fake one: the real Makefile, the files its set-up rule depends on, and a
-``companion/installer.py`` that only records that it ran (so nothing is installed). Its ``.venv``
+``companion/book/installer.py`` that only records that it ran (so nothing is installed). Its ``.venv``
 holds the stamp the set-up rule writes (the checkout's path), or, as a stamp made before the stamp
 named its checkout, an empty stamp and a ``jupyter-book`` script whose interpreter names it."""
 

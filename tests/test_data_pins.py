@@ -1,6 +1,6 @@
 """Every chapter notebook pins the raw files it reads by sha256 in its code, so that a changed data
 file changes the notebook's code and jupyter-book's execution cache (keyed on code) re-executes it.
-The pins come in the first code cell after the launch cell (companion/launch.py, tests/test_launch.py)."""
+The pins come in the first code cell after the launch cell (companion/book/launch.py, tests/test_launch.py)."""
 
 import ast
 import json
@@ -9,8 +9,8 @@ import pytest
 from conftest import ROOT
 
 from companion import sources
-from companion.exhibits import _calls
-from companion.launch import is_launch_cell
+from companion.book.launch import is_launch_cell
+from companion.ledger.exhibits import _calls
 
 DATA_NOTEBOOKS = sorted(p for p in ROOT.glob("chapters/*/[0-9]*.ipynb") if p.parent.name != "reproducibility")
 

@@ -11,7 +11,7 @@ Both runs are compared with the outputs stored in the committed notebook, themse
 (``make execute``): run 2 by nbval (every output except PNG bytes and metadata), run 1 here, exactly:
 every output of every code cell (streams, text/html/markdown/latex/json representations, glue
 records and their metadata), except the ``image/png`` bytes. The PNG, SVG, CSV, citation and BibTeX
-files a figure exports are covered through their sha256, which ``companion.figures.save`` prints in
+files a figure exports are covered through their sha256, which ``companion.book.figures.save`` prints in
 the figure's "Cite and download" box (a stored output). So the two runs agree with each other
 exactly on everything but the inline PNG previews; a timestamp, a memory address, an unseeded random
 draw or an unordered iteration that reaches an output or an exported file fails, naming the cell.
@@ -30,7 +30,7 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from companion.notebooks import all_notebooks
+from companion.book.notebooks import all_notebooks
 
 NOTEBOOKS = all_notebooks()
 SKIPPED_MIME = re.compile(r"(^|/)image/png$")  # raster bytes, also under glue's papermill prefix

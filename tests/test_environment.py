@@ -1,4 +1,4 @@
-"""The computing-environment record (companion.environment) and what a failing run is told."""
+"""The computing-environment record (companion.book.environment) and what a failing run is told."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 import pytest
 from conftest import ROOT, nbval
 
-from companion import environment
+from companion.book import environment
 
 
 @pytest.fixture(scope="module")

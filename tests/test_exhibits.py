@@ -8,7 +8,8 @@ import re
 import pytest
 from conftest import ROOT, stored_outputs
 
-from companion import exhibits, sources
+from companion import sources
+from companion.ledger import exhibits
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,7 @@ def test_constant_arguments_select_the_files_of_a_loader_with_many(table):
     ]
     # egov.panel(...) loops over the editions: every file the loader can read
     assert set(table.loc["fig-article002-egdi-timeline", "raw_files"].split()) == set(
-        sources.LOADERS["companion.egov.edition"].among
+        sources.LOADERS["companion.sources.egov.edition"].among
     )
 
 
@@ -110,7 +111,9 @@ def test_a_figure_maps_only_what_its_computation_uses(tmp_path):
     path = _notebook(
         tmp_path,
         [
-            "from companion import egov, figures, kazstat, worldbank\nimport matplotlib.pyplot as plt",
+            "from companion.book import figures\n"
+            "from companion.sources import egov, kazstat, worldbank\n"
+            "import matplotlib.pyplot as plt",
             "unused = worldbank.internet_share()\nshare = kazstat.internet_share()",
             "one = egov.edition(2014)",
             "data = share.merge(one, how='cross')\nfig, ax = plt.subplots()\nax.plot(data['year'])",
@@ -128,9 +131,9 @@ def test_a_figure_maps_only_what_its_computation_uses(tmp_path):
 
 def test_loaders_record_what_they_read():
     loaders = sources.LOADERS
-    assert loaders["companion.ons.read_table"].keys == ("ons_internet_users_2020",)
-    assert loaders["companion.egov.edition"].reads(2020) == ("egov_2020",)
-    assert loaders["companion.worldbank.population"].reads("2026") == ("worldbank_population_2026",)
+    assert loaders["companion.sources.ons.read_table"].keys == ("ons_internet_users_2020",)
+    assert loaders["companion.sources.egov.edition"].reads(2020) == ("egov_2020",)
+    assert loaders["companion.sources.worldbank.population"].reads("2026") == ("worldbank_population_2026",)
     for loader in loaders.values():
         assert set(loader.among) <= set(sources.sources()), loader.name
         assert set(loader.keys) <= set(loader.among), loader.name

@@ -1,4 +1,4 @@
-"""companion.figures measures each exported PNG as drawn (smallest text, overprinted texts) and records
+"""companion.book.figures measures each exported PNG as drawn (smallest text, overprinted texts) and records
 it in the PNG's text chunks, which the browser test reads back at 390 px (issue 25, item 4)."""
 
 import matplotlib
@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 from test_browser import png_text  # noqa: E402
 
-from companion import figures  # noqa: E402
+from companion.book import figures  # noqa: E402
 
 
 @pytest.fixture

@@ -5,15 +5,15 @@ package index), one notebook per chapter copied there alone and executed, the ra
 their pinned declarations and verified by sha256 (here from ``$COMPANION_DATA_MIRROR``: the network
 reaches only package indexes), and the outputs compared with the stored ones.
 
-Floats are compared to 6 significant digits, the book's precision rule (``companion.precision``):
+Floats are compared to 6 significant digits, the book's precision rule (``companion.core.precision``):
 wheels of numpy/scipy pick other CPU kernels on other machines and change the last bits of a float.
 Colab's way is tested too: a new virtual environment in an empty folder holding only a kernel (no
-``companion``), one notebook copied there alone and executed, its launch cell (companion/launch.py)
+``companion``), one notebook copied there alone and executed, its launch cell (companion/book/launch.py)
 installing the package from the same wheel (``$COMPANION_INSTALL_SPEC``, as Colab would from the
 repository) and the pinned dependencies from the package index, then every other cell giving its
 stored output.
 
-Every environment here is set up as ``make`` sets up ``.venv``, by ``companion.installer`` (uv when it
+Every environment here is set up as ``make`` sets up ``.venv``, by ``companion.book.installer`` (uv when it
 can be had, else pip; pip's indexes and constraints either way), and the wheel is built by it too.
 The Colab notebook's launch cell installs with pip, as in Colab. Slow (mostly that launch cell), so it
 runs in its own xdist group beside the others."""
@@ -32,8 +32,8 @@ import pytest
 from conftest import ROOT
 from test_determinism import code_outputs, differences
 
-from companion import installer
-from companion.precision import round_sig
+from companion.book import installer
+from companion.core.precision import round_sig
 
 
 def real_mirror() -> Path:
@@ -123,7 +123,7 @@ def test_the_installed_package_reads_its_own_copy_of_the_declarations(fresh_env,
         [
             str(python),
             "-c",
-            "import companion.sources as s, companion.published as p; "
+            "import companion.sources as s, companion.sources.published as p; "
             "print(s.ROOT); print(s.cache_dir()); print(len(s.sources()), len(p.claims()))",
         ],
         cwd=tmp_path,
@@ -132,7 +132,8 @@ def test_the_installed_package_reads_its_own_copy_of_the_declarations(fresh_env,
     assert Path(out[0]).is_relative_to(python.parents[1]), out  # inside the new environment
     assert not Path(out[0]).is_relative_to(ROOT)
     assert Path(out[1]).is_relative_to(Path(env["XDG_CACHE_HOME"])), out  # the user's cache folder
-    from companion import published, sources
+    from companion import sources
+    from companion.sources import published
 
     assert out[2] == f"{len(sources.sources())} {len(published.claims())}"
 
@@ -164,7 +165,7 @@ nbformat.write(nb, sys.argv[1])
 
 
 def test_a_notebook_opened_alone_installs_the_package_in_its_launch_cell(wheel, tmp_path):
-    from companion.launch import SPEC_ENV, is_launch_cell
+    from companion.book.launch import SPEC_ENV, is_launch_cell
 
     wheel, constraints = wheel
     # what a Colab runtime has before the notebook runs: a Python kernel (and pip), no companion

@@ -6,8 +6,9 @@ import shutil
 
 import pytest
 
-from companion import kazstat, sources
-from companion.validate import SchemaError
+from companion import sources
+from companion.sources import kazstat
+from companion.sources.validate import SchemaError
 
 KEY = "kazstat_sdg_17_8_1"
 
@@ -118,9 +119,9 @@ def _broken(variant: str, original: bytes) -> bytes:
 def test_every_loader_names_its_key_on_a_broken_file(monkeypatch, tmp_path, module_name, function, args, key, variant):
     import importlib
 
-    module = importlib.import_module(f"companion.{module_name}")
+    module = importlib.import_module(f"companion.sources.{module_name}")
     if not hasattr(module, function):
-        pytest.fail(f"companion.{module_name} has no {function}()")
+        pytest.fail(f"companion.sources.{module_name} has no {function}()")
     original = sources.fetch(key)
     copy = tmp_path / original.name
     copy.write_bytes(_broken(variant, original.read_bytes()))

@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 from test_published_schemas import scratch  # noqa: F401  (the fixture: scratch copies the package reads)
 
-from companion import ledger, ledger_page, published, published_schemas, report
-from companion.sources import ROOT
-from companion.tables import readable
-from companion.validate import SchemaError
+from companion import ledger
+from companion.book import ledger_page, report
+from companion.book.tables import readable
+from companion.sources import ROOT, published, published_schemas
+from companion.sources.validate import SchemaError
 
 SCRIPT = "<script>alert(1)</script>"
 HOSTILE = f'{SCRIPT} "onmouseover=alert(1) x=" &amp; {{glue}}`e000_x` **bold** <b>b</b>'
@@ -146,7 +147,7 @@ def test_notebooks_build_no_html_from_unescaped_text():
 
     import nbformat
 
-    from companion.notebooks import all_notebooks
+    from companion.book.notebooks import all_notebooks
 
     inline = re.compile(r"HTML\(f(['\"])(.*?)\1\)")
     checked, bare = 0, []

@@ -1,11 +1,11 @@
-"""Every notebook page follows the house style (companion/house_style.py): set-up, glue-only, helper
+"""Every notebook page follows the house style (companion/book/house_style.py): set-up, glue-only, helper
 and plotting cells folded, inspection outputs kept off the page; and the rule itself does what it says."""
 
 from pathlib import Path
 
 import pytest
 
-from companion import house_style
+from companion.book import house_style
 
 ROOT = Path(__file__).resolve().parents[1]
 # The ledger page is being rebuilt by the issue-16 work (claim permalinks); it joins the rule then.
@@ -40,7 +40,7 @@ sources.require(x="ab")
         (SETUP_WITH_DATA, False, {"hide-cell"}),
         ("import pandas as pd\nframe = pd.DataFrame()\nframe", True, {"hide-input"}),
         ("import pandas as pd\nframe = pd.DataFrame()\nframe", False, set()),
-        ("from companion import figures\nfigures.use_style()", False, {"hide-input"}),
+        ("from companion.book import figures\nfigures.use_style()", False, {"hide-input"}),
         ('x = 1\nglue("a", x, display=False)\nfor k in "ab":\n    glue(k, 2, display=False)', False, {"hide-input"}),
         ('glue("a", 1, display=False)\ntable', False, set()),
         ("def show(kind):\n    return kind", False, {"hide-input"}),
@@ -116,18 +116,18 @@ def test_a_folded_table_cell_is_allowed_but_a_folded_setup_cell_must_hide_whole(
 
 
 def test_verdict_box_cell_shows_only_its_box_and_the_next_cell_is_the_setup():
-    box = 'from companion.report import verdict_box\n\nverdict_box("chapters/x/01_y.ipynb")'
+    box = 'from companion.book.report import verdict_box\n\nverdict_box("chapters/x/01_y.ipynb")'
     assert house_style.house_tags(box, True) == {"remove-input"}
     assert house_style.is_verdict_box(box)
     assert not house_style.is_verdict_box(
-        'from companion import report\nframe = report.verdict_box("x")\nframe.sentence()'
+        'from companion.book import report\nframe = report.verdict_box("x")\nframe.sentence()'
     )
 
 
 def test_a_verdict_box_cell_does_not_keep_a_folded_input(tmp_path):
     import json
 
-    box = 'from companion.report import verdict_box\n\nverdict_box("chapters/x/01_y.ipynb")'
+    box = 'from companion.book.report import verdict_box\n\nverdict_box("chapters/x/01_y.ipynb")'
     cells = [
         {
             "cell_type": "code",

@@ -3,10 +3,10 @@ fails the build and leaves no page behind; two builds at once take turns; a brok
 repaired (issue 28, items 2 and 3).
 
 In a temporary copy of the book (its own package, this checkout's interpreter), built as ``make book``
-builds (``companion.booklock`` around ``prerun`` then ``jupyter-book build``):
+builds (``companion.book.booklock`` around ``prerun`` then ``jupyter-book build``):
 
 1. a clean build;
-2. three edits at once -- a package function's output (a phrase of ``companion.report``), a
+2. three edits at once -- a package function's output (a phrase of ``companion.book.report``), a
    published table's text (a statement in ``ledger_contradictions.csv``), a published value that
    turns a claim from "reproduced" into "differs" (which changes the counts other pages glue) -- and a
    notebook's Markdown; then an incremental build, whose pages are compared with a clean build's;
@@ -43,7 +43,16 @@ def book_command(copy: Path) -> list[str]:
         f"{sys.executable} -m companion prerun --cache _build/.jupyter_cache && "
         f"{JB} build --warningiserror --nitpick --keep-going ."
     )
-    return [sys.executable, "-m", "companion.booklock", str(copy / "_build" / ".book.lock"), "--", "sh", "-c", inner]
+    return [
+        sys.executable,
+        "-m",
+        "companion.book.booklock",
+        str(copy / "_build" / ".book.lock"),
+        "--",
+        "sh",
+        "-c",
+        inner,
+    ]
 
 
 def build(copy: Path) -> subprocess.CompletedProcess:

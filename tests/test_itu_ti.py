@@ -2,8 +2,8 @@
 
 import pytest
 
-from companion import itu, ti
-from companion.validate import SchemaError
+from companion.sources import itu, ti
+from companion.sources.validate import SchemaError
 
 
 def test_itu_2017_vintage_gives_the_facts_and_figures_values():

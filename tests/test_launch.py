@@ -1,4 +1,4 @@
-"""The launch cell (companion/launch.py): every notebook that imports the package opens with exactly
+"""The launch cell (companion/book/launch.py): every notebook that imports the package opens with exactly
 the cell generated from the template and the address in pyproject.toml, hidden from the page; the
 cell stops with a clear message where it cannot install the package; ``python -m companion
 launch-cells`` writes it and ``--check`` catches a stale one. That the cell installs the package
@@ -15,8 +15,8 @@ import sys
 import pytest
 from conftest import ROOT, free_article_id
 
-from companion import house_style, launch, scaffold
-from companion.notebooks import all_notebooks
+from companion.book import house_style, launch, scaffold
+from companion.book.notebooks import all_notebooks
 
 NOTEBOOKS = all_notebooks()
 A_NOTEBOOK = ROOT / "chapters" / "participation-uk-kz" / "05_long_run.ipynb"

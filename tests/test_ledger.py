@@ -8,8 +8,10 @@ import sys
 import pandas as pd
 import pytest
 
-from companion import articles, ledger, published
+from companion import ledger
+from companion.core import registry as articles
 from companion.ledger import DIFFERS, NOT_CHECKABLE, REPRODUCED, verdict
+from companion.sources import published
 
 
 @pytest.mark.parametrize(
@@ -204,7 +206,7 @@ def test_a_differing_claim_printed_in_words_has_no_relative_gap_and_is_listed():
     """Issue 27: a claim printed in words ("tripled", the house's pattern of "almost doubled") that differs
     is compared as words: the summary's relative gap (100 * difference / printed) leaves it out instead of
     failing on float("tripled"), and the table of claims that differ still lists it."""
-    from companion.tables import readable
+    from companion.book.tables import readable
 
     gaps = pd.DataFrame(
         {

@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from companion import ledger, ledger_page, release
+from companion import ledger
+from companion.book import ledger_page, release
 from companion.ledger import FAILED, FULL, FULL_MINOR, PARTIAL
 
 

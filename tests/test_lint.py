@@ -33,7 +33,7 @@ def test_ruff_is_configured_for_the_notebooks_too():
         p.resolve() for p in ROOT.glob("about/*.ipynb")
     }
     assert notebooks and notebooks <= files, f"ruff does not check: {sorted(str(p) for p in notebooks - files)}"
-    assert (ROOT / "companion" / "ledger.py").resolve() in files
+    assert (ROOT / "companion" / "ledger" / "__init__.py").resolve() in files
     assert not any("_build" in p.parts or "raw" in p.parts for p in files)
 
 

@@ -1,4 +1,4 @@
-"""One naming scheme (companion.names): raw-file keys, transcribed files, figure and page labels all
+"""One naming scheme (companion.book.names): raw-file keys, transcribed files, figure and page labels all
 start with their owner, an article of the registry or the package module that reads or makes them."""
 
 from pathlib import Path
@@ -6,7 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from companion import articles, figures, names
+from companion.book import figures, names
+from companion.core import registry as articles
 
 
 def test_every_name_in_the_book_follows_the_scheme():

@@ -5,7 +5,7 @@ import json
 import pytest
 from conftest import ROOT
 
-from companion.notebooks import all_notebooks
+from companion.book.notebooks import all_notebooks
 
 NOTEBOOKS = all_notebooks()
 
@@ -43,5 +43,5 @@ def test_glued_figures_are_stored_as_images(path):
                 "<Figure"
             ):
                 assert "application/papermill.record/image/png" in data, (
-                    f"{path.name}: cell {i} glues figure {name!r} without its PNG (use companion.figures.save)"
+                    f"{path.name}: cell {i} glues figure {name!r} without its PNG (use companion.book.figures.save)"
                 )

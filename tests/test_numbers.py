@@ -1,11 +1,13 @@
 """Every number printed in the three articles is a claim of the ledger or is skipped with a stated reason
-(``data/published/numbers_index.csv``, made by ``python -m companion.numbers`` from the article copies)."""
+(``data/published/numbers_index.csv``, made by ``python -m companion.ledger.numbers`` from the article copies)."""
 
 import re
 
 import pytest
 
-from companion import ledger, numbers, published
+from companion import ledger
+from companion.ledger import numbers
+from companion.sources import published
 
 
 def indexed_claims():
@@ -125,7 +127,7 @@ def test_the_index_is_complete_for_the_article_copies(index):
     key = lambda f: set(map(tuple, f[numbers.KEY].astype(str).to_numpy()))  # noqa: E731
     missing, stale = key(fresh) - key(index), key(index) - key(fresh)
     assert not missing, (
-        "numbers in the article copies missing from the index (run python -m companion.numbers): "
+        "numbers in the article copies missing from the index (run python -m companion.ledger.numbers): "
         f"{sorted(missing)[:10]}"
     )
     assert not stale, f"index rows that are not in the article copies: {sorted(stale)[:10]}"

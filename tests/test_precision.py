@@ -1,4 +1,4 @@
-"""The precision rule (companion.precision): stored outputs carry 6 significant digits, not the CPU's
+"""The precision rule (companion.core.precision): stored outputs carry 6 significant digits, not the CPU's
 last bits, so nbval gives the same verdict on every machine."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from companion import precision
-from companion.notebooks import all_notebooks
+from companion.book.notebooks import all_notebooks
+from companion.core import precision
 
 NOTEBOOKS = all_notebooks()
 
@@ -112,7 +112,7 @@ def test_stored_outputs_follow_the_precision_rule(path):
     assert not problems, (
         f"{path.relative_to(ROOT)}: floats printed with more than "
         f"{precision.SIGNIFICANT_DIGITS} significant digits (round them where they are "
-        f"made, with companion.precision.rounded or its glue):\n" + "\n".join(problems[:20])
+        f"made, with companion.core.precision.rounded or its glue):\n" + "\n".join(problems[:20])
     )
 
 
@@ -136,7 +136,7 @@ def test_a_figure_refuses_unrounded_data(tmp_path, monkeypatch):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from companion import figures
+    from companion.book import figures
 
     monkeypatch.setattr(figures, "FIGURE_DIR", tmp_path)
     fig, ax = plt.subplots()

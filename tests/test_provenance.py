@@ -5,7 +5,8 @@ import html
 import pytest
 from conftest import stored_outputs
 
-from companion import provenance, sources
+from companion import sources
+from companion.sources import provenance
 
 
 def test_every_declared_source_has_complete_provenance():

@@ -85,9 +85,9 @@ def published(tmp_path_factory) -> Published:
         _run([jb, "build", "--builder", builder, "--warningiserror", "--nitpick", "--keep-going", "."], env, src, log)
     pdf = archive = None
     if CHROMIUM:
-        _run([sys.executable, "-m", "companion.pdf"], env, src, log)
+        _run([sys.executable, "-m", "companion.book.pdf"], env, src, log)
         pdf = src / "_build" / "pdf" / "book.pdf"
-        _run([sys.executable, "-m", "companion.release", "archive"], env, src, log)
+        _run([sys.executable, "-m", "companion.book.release", "archive"], env, src, log)
         archive = next((src / "_build" / "release").glob("companion-*.tar.gz"))
     return Published(src, src / "_build" / "html", src / "_build" / "singlehtml", pdf, archive, "\n".join(log))
 
@@ -143,7 +143,7 @@ def test_pages_have_canonical_links_footer_and_citation_cff(published):
         assert "Version " in page and "Permanent address" in page, name
     cff = yaml.safe_load((published.html / "CITATION.cff").read_text(encoding="utf-8"))
     assert cff["url"] == BASE and cff["repository-code"] == REPO
-    from companion.release import publication
+    from companion.core.publication import publication
 
     pub = publication()
     how_to_cite = re.sub(r"\s+", " ", (published.html / "about" / "how-to-cite.html").read_text(encoding="utf-8"))

@@ -1,7 +1,7 @@
 """Every transcription under data/published/ and data/mappings/ is checked against its schema when it is
 read: a broken file ends in one ``error:`` line naming the file, the line and the column, exit status 2,
 never a traceback nor a wrong verdict. The faults are written into scratch copies of the folders (the
-real files are untouched) that companion.published reads instead."""
+real files are untouched) that companion.sources.published reads instead."""
 
 import shutil
 import subprocess
@@ -10,9 +10,9 @@ import sys
 import pytest
 
 from companion import __main__ as cli
-from companion import exhibits, kazstat, numbers, published, published_schemas
-from companion.sources import ROOT
-from companion.validate import SchemaError
+from companion.ledger import exhibits, numbers
+from companion.sources import ROOT, kazstat, published, published_schemas
+from companion.sources.validate import SchemaError
 
 FOLDERS = {"published": "PUBLISHED", "mappings": "MAPPINGS"}
 
@@ -74,7 +74,9 @@ def test_every_file_has_a_schema():
     }
     declared = set(published_schemas.SCHEMAS) | set(published_schemas.YAML_FILES)
     assert files, "no transcriptions found"
-    assert files <= declared, f"no schema for {sorted(files - declared)} (add one to companion/published_schemas.py)"
+    assert files <= declared, (
+        f"no schema for {sorted(files - declared)} (add one to companion/sources/published_schemas.py)"
+    )
     assert declared <= files, f"schemas for files that do not exist: {sorted(declared - files)}"
 
 
@@ -227,7 +229,7 @@ def test_execute_reports_a_schema_error_in_one_line(scratch, tmp_path):
     notebook = tmp_path / "broken.ipynb"
     source = (
         "from pathlib import Path\n"
-        "from companion import published\n"
+        "from companion.sources import published\n"
         f"published.PUBLISHED = Path({str(tmp_path / 'published')!r})\n"
         "published.claims()"
     )
@@ -254,7 +256,7 @@ def test_prerun_reports_a_schema_error_in_one_line(scratch, tmp_path):
     notebook = tmp_path / "broken.ipynb"
     source = (
         "from pathlib import Path\n"
-        "from companion import published\n"
+        "from companion.sources import published\n"
         f"published.PUBLISHED = Path({str(tmp_path / 'published')!r})\n"
         "published.claims()"
     )

@@ -9,7 +9,8 @@ import sys
 import pytest
 from conftest import ROOT, free_article_id
 
-from companion import articles, refresh, scaffold
+from companion.book import refresh, scaffold
+from companion.core import registry as articles
 
 
 def test_the_plan_executes_each_chapter_then_the_shared_pages_and_skips_the_environment_record():

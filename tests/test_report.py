@@ -1,9 +1,10 @@
-"""The verdict box and claims tables of companion.report, read from the real ledger."""
+"""The verdict box and claims tables of companion.book.report, read from the real ledger."""
 
 import pandas as pd
 import pytest
 
-from companion import ledger, report
+from companion import ledger
+from companion.book import report
 
 NOTEBOOK = "chapters/participation-uk-kz/02_table1b_uk_regions.ipynb"
 

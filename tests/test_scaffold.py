@@ -28,7 +28,8 @@ import pytest
 import yaml
 from conftest import ROOT, copy_checkout, copy_env, free_article_id
 
-from companion import articles, skeleton
+from companion.book import skeleton
+from companion.core import registry as articles
 
 HOW_TO = ROOT / "about" / "adding-an-article.md"
 
@@ -191,7 +192,7 @@ def test_the_example_notebook_and_module_pass_ruff(followed):
 def test_the_article_copy_is_read_from_the_override(followed):
     copy, out = followed
     script = (
-        f"from companion import numbers; path = numbers.article_file({ID!r}); "
+        f"from companion.ledger import numbers; path = numbers.article_file({ID!r}); "
         f"print(path); print(' '.join(numbers.extract(path.read_text(encoding='utf-8'), {ID!r})['number']))"
     )
     result = _run(copy, sys.executable, "-c", script, extra_env=out["articles"])

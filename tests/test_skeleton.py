@@ -1,5 +1,5 @@
 """Every article module of the registry (data/articles.yaml) follows the one skeleton of
-companion/skeleton.py: its docstring, its five sections under the same banners in the same order, its
+companion/book/skeleton.py: its docstring, its five sections under the same banners in the same order, its
 constants named by the same rules; and so does the module the scaffold writes for a new article.
 The check is shown to fail on modules broken on purpose, one departure each."""
 
@@ -9,7 +9,8 @@ import sys
 import pytest
 from conftest import ROOT, free_article_id
 
-from companion import articles, scaffold, skeleton
+from companion.book import scaffold, skeleton
+from companion.core import registry as articles
 
 NEW = scaffold.NewArticle(
     free_article_id(), "scaffold-test-chapter", "A test article on Internet use in Kazakhstan", "Test"
@@ -118,8 +119,8 @@ BROKEN = {  # departure -> (how to break a module text, words the message must c
         "registry's chapter",
     ),
     "a loader module not in Sources": (
-        lambda t: t.replace(":mod:`companion.kazstat`", "the national statistics"),
-        ":mod:`companion.kazstat`",
+        lambda t: t.replace(":mod:`companion.sources.kazstat`", "the national statistics"),
+        ":mod:`companion.sources.kazstat`",
     ),
     "a docstring not naming the article": (
         lambda t: t.replace(f'"""Article {NEW.id} (', '"""Module ('),

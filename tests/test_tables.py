@@ -1,12 +1,12 @@
-"""Readable tables (companion.tables): words for labels, authors for ids, no padded numbers,
+"""Readable tables (companion.book.tables): words for labels, authors for ids, no padded numbers,
 "—" for missing values, differing rows marked, nothing truncated, nothing random in the output."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from companion import articles
-from companion.tables import DIFFERS_MARK, readable
+from companion.book.tables import DIFFERS_MARK, readable
+from companion.core import registry as articles
 
 
 @pytest.fixture
