@@ -130,7 +130,13 @@ def main(argv=None) -> int:
     for installer in ("uv", "pip"):
         print(f"set-up alone with {installer} ...", flush=True)
         setups[installer] = timed(
-            [BASE_PYTHON, clone / "companion" / "installer.py", OUT / f"venv-{installer}", "-r", "requirements.txt"],
+            [
+                BASE_PYTHON,
+                clone / "companion" / "book" / "installer.py",
+                OUT / f"venv-{installer}",
+                "-r",
+                "requirements.txt",
+            ],
             clone,
             clean_env(**extra, **({"COMPANION_INSTALLER": "pip"} if installer == "pip" else {})),
             f"setup-{installer}.log",

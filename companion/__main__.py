@@ -25,7 +25,7 @@ class Command:
     summary: str  # one line, shown in ``python -m companion --help``
     description: str  # what ``python -m companion COMMAND --help`` says
     arguments: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace], None]
+    run: Callable[[argparse.Namespace], int | None]  # the exit status (None: 0)
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
@@ -275,6 +275,98 @@ def _launch_cells(args):
         print("next: make execute (the rewritten launch cells have no stored output yet)", file=sys.stderr)
 
 
+# --- release --------------------------------------------------------------------------------------
+def _release_arguments(parser):
+    sub = parser.add_subparsers(dest="what", required=True, metavar="WHAT")
+    sub.add_parser("address", help="print the effective address, repository, version and date")
+    sub.add_parser("cff", help="print CITATION.cff with this version, date, address and repository")
+    archive = sub.add_parser("archive", help="write the versioned release archive and its SHA256SUMS")
+    archive.add_argument("--html", type=Path, help="the built book (default: _build/html)")
+    archive.add_argument("--pdf", type=Path, help="the PDF (default: _build/pdf/book.pdf)")
+    # the figures the built book publishes (not _static/figures, which the last execution rewrote)
+    archive.add_argument("--figures", type=Path, help="default: _build/html/_static/figures")
+    archive.add_argument("--out", type=Path, help="default: _build/release")
+
+
+def _release(args):
+    from companion.book import release
+    from companion.core.publication import PublicationError
+
+    try:
+        pub = release.publication()
+        if args.what == "address":
+            print(
+                f"version: {pub.version}\ndate: {pub.date}\n"
+                f"address: {pub.base_url or '(none: a local build, citations are relative)'}\n"
+                f"repository: {pub.repository or '(none)'}\nbranch: {pub.branch}"
+            )
+        elif args.what == "cff":
+            sys.stdout.write(release.cff_text(pub))
+        else:
+            html = args.html or release.ROOT / "_build" / "html"
+            pdf = args.pdf or release.ROOT / "_build" / "pdf" / "book.pdf"
+            figures = args.figures or html / "_static" / "figures"
+            out = args.out or release.RELEASE_DIR
+            archive = release.write_archive(release.release_members(html, pdf, figures), out)
+            print(f"{archive} ({archive.stat().st_size} bytes); {out / 'SHA256SUMS'}")
+    except PublicationError as error:
+        raise CommandError(str(error)) from None
+
+
+# --- pdf ------------------------------------------------------------------------------------------
+def _pdf_arguments(parser):
+    parser.add_argument("--singlehtml", type=Path, help="the single-page build (default: _build/singlehtml)")
+    parser.add_argument("--out", type=Path, help="the PDF to write (default: _build/pdf/book.pdf)")
+
+
+def _pdf(args):
+    from companion.book import pdf
+
+    try:
+        print(pdf.print_pdf(args.singlehtml or pdf.SINGLEHTML, args.out or pdf.PDF))
+    except pdf.PdfError as error:
+        raise CommandError(str(error)) from None
+
+
+# --- numbers --------------------------------------------------------------------------------------
+def _numbers(args):
+    from companion.ledger import numbers
+
+    frame = numbers.build()
+    frame.to_csv(numbers.INDEX, index=False, lineterminator="\n")
+    blank = ((frame["claim_id"] == "") & (frame["reason"] == "")).sum()
+    print(f"wrote {numbers.INDEX.relative_to(numbers.ROOT)}: {len(frame)} numbers, {blank} still to classify")
+
+
+# --- house-style ----------------------------------------------------------------------------------
+def _house_style_arguments(parser):
+    parser.add_argument("notebooks", nargs="+", type=Path, metavar="NOTEBOOK", help="notebook paths (.ipynb)")
+
+
+def _house_style(args):
+    from companion.book import house_style
+
+    for path in args.notebooks:
+        _existing_notebook(path)
+    for path in args.notebooks:
+        if house_style.apply(path):
+            print(f"tagged {path}")
+
+
+# --- booklock -------------------------------------------------------------------------------------
+def _booklock_arguments(parser):
+    parser.add_argument("lockfile", type=Path, metavar="LOCKFILE", help="the lock (make book: _build/.book.lock)")
+    parser.add_argument("to_run", nargs=argparse.REMAINDER, metavar="-- COMMAND", help="the command to run")
+
+
+def _booklock(args):
+    from companion.book import booklock
+
+    if not args.to_run:
+        raise CommandError("usage: python -m companion booklock LOCKFILE -- COMMAND [ARGUMENT...]")
+    return booklock.run(args.lockfile, args.to_run)
+
+
 COMMANDS: dict[str, Command] = {
     "claims": Command(
         "print every claim with its verdict as CSV",
@@ -369,6 +461,43 @@ COMMANDS: dict[str, Command] = {
         _environment_arguments,
         _environment,
     ),
+    "release": Command(
+        "print the address or CITATION.cff, write the archive",
+        "address: print the effective address, repository, version and date (pyproject.toml, or "
+        "$COMPANION_BASE_URL and $COMPANION_REPOSITORY); cff: print CITATION.cff with them; archive: write "
+        "_build/release/companion-<version>.tar.gz (the HTML book, the PDF, the ledger as CSV and JSON, "
+        "every figure's files and CITATION.cff, with a SHA256SUMS manifest inside) and a SHA256SUMS beside it.",
+        _release_arguments,
+        _release,
+    ),
+    "pdf": Command(
+        "print the single-page build as the book's PDF",
+        "Print the single-page HTML build (_build/singlehtml) to _build/pdf/book.pdf with headless "
+        "Chromium, code folded away (make pdf builds the single page first).",
+        _pdf_arguments,
+        _pdf,
+    ),
+    "numbers": Command(
+        "rewrite the index of the numbers in the article copies",
+        "Rewrite data/published/numbers_index.csv from the article copies, keeping every classification "
+        "made so far (each number printed in an article: the claim it is, or the reason it is none).",
+        _no_arguments,
+        _numbers,
+    ),
+    "house-style": Command(
+        "tag notebook cells as the house style says",
+        "Set the house style's cell tags (set-up and plotting inputs folded, the launch cell removed) "
+        "in the notebooks named, without touching their sources or outputs.",
+        _house_style_arguments,
+        _house_style,
+    ),
+    "booklock": Command(
+        "run a command holding the checkout's build lock",
+        "Run COMMAND while holding an exclusive lock on LOCKFILE (make book: _build/.book.lock): a second "
+        "make book started meanwhile says it waits for the first, then builds after it.",
+        _booklock_arguments,
+        _booklock,
+    ),
 }
 
 
@@ -422,7 +551,7 @@ def main(argv=None) -> int:
     args = parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _raise_interrupt)  # stop as cleanly on SIGTERM as on Ctrl-C
     try:
-        COMMANDS[args.command].run(args)
+        status = COMMANDS[args.command].run(args)
         sys.stdout.flush()
     except BrokenPipeError:  # the reader of stdout went away (e.g. `| head -1`): not an error
         devnull = os.open(os.devnull, os.O_WRONLY)  # no second error when Python flushes stdout at exit
@@ -443,7 +572,7 @@ def main(argv=None) -> int:
             raise
         print(f"error: {_message(exc)}", file=sys.stderr)
         return 2
-    return 0
+    return status or 0
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""One ``make book`` at a time in a checkout: ``python -m companion.book.booklock LOCKFILE -- COMMAND...``.
+"""One ``make book`` at a time in a checkout: ``python -m companion booklock LOCKFILE -- COMMAND...``.
 
 Runs COMMAND while holding an exclusive lock (``fcntl.flock``) on LOCKFILE (``make book`` uses
 ``_build/.book.lock``). A second ``make book`` started meanwhile says, in one line, that it waits for
@@ -50,24 +50,17 @@ def acquire(path: Path, out=sys.stderr):
     return lock
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) < 3 or argv[1] != "--":
-        print("error: usage: python -m companion.book.booklock LOCKFILE -- COMMAND [ARGUMENT...]", file=sys.stderr)
-        return 2
+def run(lockfile: Path, command: list[str]) -> int:
+    """Run ``command`` holding the lock ``lockfile``; its exit status."""
     try:
-        lock = acquire(Path(argv[0]))
+        lock = acquire(lockfile)
     except KeyboardInterrupt:
         print("interrupted: stopped waiting for the other `make book`", file=sys.stderr)
         return INTERRUPTED
     with lock:
-        child = subprocess.Popen(argv[2:])
+        child = subprocess.Popen(command)
         # the terminal's Ctrl-C reaches the command itself; a SIGTERM sent to this process is passed on
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signum))
         status = child.wait()
     return 128 - status if status < 0 else status
-
-
-if __name__ == "__main__":
-    sys.exit(main())

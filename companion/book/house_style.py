@@ -25,15 +25,14 @@ computes, from a code cell's source alone, the myst-nb tags the cell must carry,
 Every other cell (a table, a ledger extract) is shown as it is, its code folded or not as the author
 chose (an extra ``hide-input`` is allowed; it never hides a result). A notebook may carry other tags
 of its own; :func:`problems` reports only the house tags that are missing or that contradict the rule.
-``tests/test_house_style.py`` checks every notebook of the book; :func:`apply` rewrites a notebook's
-tags (``python -m companion.book.house_style NOTEBOOK...``) without touching its sources or outputs.
+``tests/book/test_house_style.py`` checks every notebook of the book; :func:`apply` rewrites a notebook's
+tags (``python -m companion house-style NOTEBOOK...``) without touching its sources or outputs.
 """
 
 from __future__ import annotations
 
 import ast
 import json
-import sys
 from pathlib import Path
 
 from companion.book.launch import is_launch_cell
@@ -206,17 +205,3 @@ def apply(path: str | Path) -> bool:
         path.write_text(new, encoding="utf-8")
         return True
     return False
-
-
-def main(argv: list[str]) -> int:
-    if not argv:
-        print("usage: python -m companion.book.house_style NOTEBOOK.ipynb...", file=sys.stderr)
-        return 2
-    for name in argv:
-        if apply(name):
-            print(f"tagged {name}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -5,7 +5,7 @@ only; nothing of the package is imported)::
 
     python3 companion/book/installer.py .venv -r requirements.txt
 
-and the tests that build an environment (tests/test_fresh_install.py, tests/test_paths.py) import
+and the tests that build an environment (tests/book/test_fresh_install.py, tests/core/test_paths.py) import
 it, so both take the same path:
 
 * **uv** (pinned in ``requirements-bootstrap.txt``): its wheel, which carries the binary, is

@@ -21,7 +21,7 @@ One template
     ``python -m companion launch-cells`` (:func:`write`) puts the cell first in every notebook that
     imports the package (cell id ``launch``, tagged ``remove-cell``: the HTML book does not show it),
     or replaces it when the template or the address changed; ``--check`` (:func:`problems`) and
-    ``tests/test_launch.py`` fail on any notebook whose launch cell differs. A rewritten cell has no
+    ``tests/book/test_launch.py`` fail on any notebook whose launch cell differs. A rewritten cell has no
     output: ``make execute`` runs it again.
 
 The cell is plain Python (``subprocess`` running ``sys.executable -m pip``, which is what ``%pip``

@@ -286,5 +286,5 @@ def ratings_table(rated: pd.DataFrame):
 
     table = readable(frame, name="ratings", first=("article", "rating"), missing={share: "no checkable claim"})
     # an unnumbered table: its id does not start with "table-", which the book keeps for numbered
-    # tables and figures (tests/test_published_book.py pairs such ids with caption numbers)
+    # tables and figures (tests/book/test_published_book.py pairs such ids with caption numbers)
     return HTML(table._repr_html_().replace('id="table-ratings"', f'id="{RATINGS_ID}"'))

@@ -19,7 +19,7 @@ figure label (and its files)      ``fig-<article or module>-<what>``            
 page label in an article chapter  ``<article>-<what>``                           ``article000-convergence``
 ================================  =============================================  ===================================
 
-:func:`problems` lists every name that breaks the scheme (``tests/test_names.py`` asserts there are
+:func:`problems` lists every name that breaks the scheme (``tests/book/test_names.py`` asserts there are
 none); :func:`companion.book.figures.save` refuses a figure label that breaks it, and the scaffold
 (``python -m companion new-article``) writes names in it.
 """

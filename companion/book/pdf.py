@@ -2,7 +2,7 @@
 
 ``make pdf`` builds ``_build/singlehtml`` from the same execution cache as ``make book`` (so the
 same figures, figure and table numbers, glued numbers, verdicts, citations and bibliography), then
-runs ``python -m companion.book.pdf`` to print it to ``_build/pdf/book.pdf``. ``_static/print.css``
+runs ``python -m companion pdf`` to print it to ``_build/pdf/book.pdf``. ``_static/print.css``
 folds the code away, keeps outputs and figures whole, opens the citation boxes and numbers the pages.
 Chromium prints a copy of the page with ``print_layout.js`` added, which marks every table too wide
 for the page, and the ledger, for print.css to print as one block per row (each claim with its id
@@ -12,10 +12,8 @@ nothing waits on MathJax; everything the page needs is local (offline).
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -93,21 +91,3 @@ def print_pdf(singlehtml: Path = SINGLEHTML, out: Path = PDF, chromium: str | No
         raise PdfError(f"chromium could not print {page} (exit {result.returncode}):\n{result.stderr[-2000:]}")
     tmp.replace(out)
     return out
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m companion.book.pdf", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--singlehtml", type=Path, default=SINGLEHTML)
-    parser.add_argument("--out", type=Path, default=PDF)
-    args = parser.parse_args(argv)
-    try:
-        out = print_pdf(args.singlehtml, args.out)
-    except PdfError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(out)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

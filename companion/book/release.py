@@ -9,13 +9,13 @@ The one place
     it runs in). Everything that names the book's address, repository, version or date asks this
     module: ``html.baseurl``, the repository button and the Binder/Colab launch buttons
     (``_ext/publication.py``), every figure's citation and BibTeX (``companion.book.figures``),
-    ``CITATION.cff`` and ``.zenodo.json`` (checked against it by ``tests/test_publication.py``),
+    ``CITATION.cff`` and ``.zenodo.json`` (checked against it by ``tests/book/test_publication.py``),
     the book's footer and the release archive's name.
 
     With no address (a local build) citations carry the page's relative path and anchor, the
     book has no repository or launch buttons, and nothing needs the network.
 
-Command line (``python -m companion.book.release``)
+Command line (``python -m companion release``)
     ``address``                 print the effective address, repository, version and date
     ``cff``                     print CITATION.cff with this version, date, address and repository
     ``archive [--pdf P]``       write ``_build/release/companion-<version>.tar.gz`` (the HTML book,
@@ -26,7 +26,6 @@ Command line (``python -m companion.book.release``)
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import gzip
 import hashlib
@@ -165,38 +164,3 @@ def write_archive(members: dict[str, bytes], out_dir: Path = RELEASE_DIR) -> Pat
     archive.write_bytes(packed.getvalue())
     (out_dir / "SHA256SUMS").write_text(f"{_sha256(packed.getvalue())}  {archive.name}\n", encoding="utf-8")
     return archive
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m companion.book.release", description=__doc__.split("\n\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("address", help="print the effective address, repository, version and date")
-    sub.add_parser("cff", help="print CITATION.cff with this version, date, address and repository")
-    arc = sub.add_parser("archive", help="write the versioned release archive and its SHA256SUMS")
-    arc.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
-    arc.add_argument("--pdf", type=Path, default=ROOT / "_build" / "pdf" / "book.pdf")
-    # the figures the built book publishes (not _static/figures, which the last execution rewrote)
-    arc.add_argument("--figures", type=Path, default=ROOT / "_build" / "html" / "_static" / "figures")
-    arc.add_argument("--out", type=Path, default=RELEASE_DIR)
-    args = parser.parse_args(argv)
-    try:
-        pub = publication()
-        if args.command == "address":
-            print(
-                f"version: {pub.version}\ndate: {pub.date}\n"
-                f"address: {pub.base_url or '(none: a local build, citations are relative)'}\n"
-                f"repository: {pub.repository or '(none)'}\nbranch: {pub.branch}"
-            )
-        elif args.command == "cff":
-            sys.stdout.write(cff_text(pub))
-        else:
-            archive = write_archive(release_members(args.html, args.pdf, args.figures), args.out)
-            print(f"{archive} ({archive.stat().st_size} bytes); {args.out / 'SHA256SUMS'}")
-    except PublicationError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -29,7 +29,7 @@ An article module is, in this order:
    ``Figures data``
        the functions that return what a figure plots.
 
-:func:`problems` lists every departure from it (``tests/test_skeleton.py`` asserts there is none in
+:func:`problems` lists every departure from it (``tests/book/test_skeleton.py`` asserts there is none in
 the modules of the registry, and none in the module the scaffold writes, ``python -m companion
 new-article``); the scaffold builds its module with :func:`banner`.
 """

@@ -15,13 +15,13 @@ made, to :data:`SIGNIFICANT_DIGITS` significant digits:
 
 :func:`rounded` applies the rule to a number, a Series or a DataFrame (float columns only), and
 :func:`glue` rounds before gluing. :func:`too_precise` finds the floats in a text that break the
-rule; ``tests/test_precision.py`` runs it over every stored notebook output.
+rule; ``tests/core/test_precision.py`` runs it over every stored notebook output.
 
 What a reader sees of a claim is another matter: :func:`claim_value` and :func:`claim_cells` show a
 claim's printed, recomputed, gap and tolerance at the decimals the article printed it, with the
 claim's unit ("81.3 %", "−2.1 percentage points", "13 million", "rank 6", "+3 years"). The ledger
 page and every claims table call them; the machine-readable ledger (CSV, JSON) keeps the full values.
-``number_problems`` in ``tests/test_browser.py`` checks every built page for padded numbers, four
+``number_problems`` in ``tests/book/test_browser.py`` checks every built page for padded numbers, four
 decimals without a unit, and None/NaN.
 """
 

@@ -99,7 +99,7 @@ VERDICT_RULE = (
 # The vintage rule, made checkable: the year up to which each article could have seen a source (its
 # declaration's `seen` and `seen_why` in data/articles.yaml), and the year each source's values were first
 # published. A deciding piece of evidence (CITED, LIKELY) must come from values published no later than
-# its article (tests/test_ledger.py checks every one).
+# its article (tests/ledger/test_ledger.py checks every one).
 ARTICLE_SEEN = {a.id: int(a.seen) for a in articles.ARTICLES}
 ARTICLE_SEEN_WHY = {a.id: a.seen_why for a in articles.ARTICLES}
 SOURCE_RELEASED = {
@@ -134,7 +134,7 @@ SOURCE_RELEASED = {
 VINTAGE_RULE = (
     "Evidence decides only when its values were first published no later than the article could see them: "
     + "; ".join(f"article {a}, {y} ({ARTICLE_SEEN_WHY[a]})" for a, y in ARTICLE_SEEN.items())
-    + ". Later vintages are shown beside and never decide; tests/test_ledger.py fails when a deciding source is "
+    + ". Later vintages are shown beside and never decide; tests/ledger/test_ledger.py fails when a deciding source is "
     "later than its article."
 )
 

@@ -10,11 +10,11 @@ work, a citation marker ...). No article text is copied: only the numbers and th
 The index is made by this module from the article copies (``../shared/articles/`` beside the
 repository, or ``$COMPANION_ARTICLES``)::
 
-    python -m companion.ledger.numbers            # rewrite the index, keeping every classification made so far
+    python -m companion numbers            # rewrite the index, keeping every classification made so far
 
 Rebuilding keeps the ``claim_id`` or ``reason`` of every occurrence already in the index (matched on
 article, line, occurrence and number) and fills in the reasons that follow from a rule (below); a
-new occurrence with neither is left blank, and ``tests/test_numbers.py`` fails on it until someone
+new occurrence with neither is left blank, and ``tests/ledger/test_numbers.py`` fails on it until someone
 classifies it. The test also re-extracts the numbers where the copies are present and fails if the
 committed index is incomplete or stale.
 
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -145,7 +144,7 @@ def extract_all(folder: Path | None = None) -> pd.DataFrame:
 def read_index(path: Path | None = None) -> pd.DataFrame:
     path = INDEX if path is None else path
     if not path.is_file():
-        raise FileNotFoundError(f"number index {path} is missing; rebuild it with `python -m companion.ledger.numbers`")
+        raise FileNotFoundError(f"number index {path} is missing; rebuild it with `python -m companion numbers`")
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     from companion.sources.published import checked
 
@@ -189,15 +188,3 @@ def problems(index: pd.DataFrame, claim_ids: set[str]) -> list[str]:
         elif row.claim_id and row.claim_id not in claim_ids:
             out.append(f"{where}: claim {row.claim_id} is not in the ledger")
     return out
-
-
-def main(argv: list[str]) -> int:
-    frame = build()
-    frame.to_csv(INDEX, index=False, lineterminator="\n")
-    blank = ((frame["claim_id"] == "") & (frame["reason"] == "")).sum()
-    print(f"wrote {INDEX.relative_to(ROOT)}: {len(frame)} numbers, {blank} still to classify")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

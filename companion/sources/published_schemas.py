@@ -6,7 +6,7 @@ ends in one :class:`~companion.sources.validate.SchemaError` naming the file, th
 a wrong verdict or a traceback far down in the code that uses it. The columns are those of the files
 and of the code that reads them; the keys are the ones that code merges or looks up on.
 
-A new file under either folder needs an entry in :data:`SCHEMAS` (``tests/test_published_schemas.py``
+A new file under either folder needs an entry in :data:`SCHEMAS` (``tests/sources/test_published_schemas.py``
 fails until it has one).
 """
 

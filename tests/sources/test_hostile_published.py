@@ -1,5 +1,5 @@
 """Text from the transcriptions never reaches a page as markup: hostile strings written into scratch
-copies of data/published and data/mappings (the fixture of tests/test_published_schemas.py) are either
+copies of data/published and data/mappings (the fixture of tests/sources/test_published_schemas.py) are either
 refused by the file's schema or shown as text in the HTML the package renders (ledger page, verdict
 boxes, claims tables, readable tables, the headings of the contradictions page)."""
 

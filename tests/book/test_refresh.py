@@ -1,7 +1,7 @@
 """``python -m companion refresh`` (``make refresh``): the one command that makes again what an article
 touches beyond its own files. Its plan, the README and front-page tables it makes, its refusals; and
 the commands that only read leave every tracked file as it is. (The whole path, the refresh of a
-scratch article's notebook and baseline included, is in tests/test_scaffold.py.)"""
+scratch article's notebook and baseline included, is in tests/book/test_scaffold.py.)"""
 
 import subprocess
 import sys

@@ -3,7 +3,7 @@
 Fast tests check ``companion.book.release`` (address, repository, version and date from
 ``pyproject.toml`` and the environment), that ``CITATION.cff`` and ``.zenodo.json`` agree with it,
 the GitHub Actions workflow (its schema, and actionlint where installed) and the archive writer.
-``tests/test_published_book.py`` builds the book with a sample address and checks the result.
+``tests/book/test_published_book.py`` builds the book with a sample address and checks the result.
 """
 
 from __future__ import annotations
@@ -75,8 +75,8 @@ def test_version_and_date_come_from_pyproject(local):
 def test_citation_cff_agrees_with_the_one_place(local):
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     pub = release.publication()
-    assert str(cff["version"]) == pub.version, "run: python -m companion.book.release cff > CITATION.cff"
-    assert str(cff["date-released"]) == pub.date, "run: python -m companion.book.release cff > CITATION.cff"
+    assert str(cff["version"]) == pub.version, "run: python -m companion release cff > CITATION.cff"
+    assert str(cff["date-released"]) == pub.date, "run: python -m companion release cff > CITATION.cff"
     # the committed file says what the tool writes for a local build (no address, no repository)
     assert yaml.safe_load(release.cff_text(pub)) == cff
 
@@ -186,8 +186,8 @@ def test_workflow_does_what_the_book_needs():
 
 def test_makefile_has_pdf_and_release():
     text = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "\npdf: book\n" in text and "companion.book.pdf" in text
-    assert "\nrelease: pdf\n" in text and "companion.book.release archive" in text
+    assert "\npdf: book\n" in text and "companion pdf" in text
+    assert "\nrelease: pdf\n" in text and "companion release archive" in text
 
 
 def _extension():

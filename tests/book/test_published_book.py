@@ -85,9 +85,9 @@ def published(tmp_path_factory) -> Published:
         _run([jb, "build", "--builder", builder, "--warningiserror", "--nitpick", "--keep-going", "."], env, src, log)
     pdf = archive = None
     if CHROMIUM:
-        _run([sys.executable, "-m", "companion.book.pdf"], env, src, log)
+        _run([sys.executable, "-m", "companion", "pdf"], env, src, log)
         pdf = src / "_build" / "pdf" / "book.pdf"
-        _run([sys.executable, "-m", "companion.book.release", "archive"], env, src, log)
+        _run([sys.executable, "-m", "companion", "release", "archive"], env, src, log)
         archive = next((src / "_build" / "release").glob("companion-*.tar.gz"))
     return Published(src, src / "_build" / "html", src / "_build" / "singlehtml", pdf, archive, "\n".join(log))
 

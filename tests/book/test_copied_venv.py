@@ -19,16 +19,16 @@ import pytest
 from conftest import ROOT
 
 FAKE_INSTALLER = """import pathlib, sys
-pathlib.Path(__file__).parents[1].joinpath("installer-ran").write_text(" ".join(sys.argv[1:]))
+pathlib.Path(__file__).parents[2].joinpath("installer-ran").write_text(" ".join(sys.argv[1:]))
 sys.exit(1)
 """
 
 
 def _checkout(folder: Path, stamp: str) -> Path:
-    (folder / "companion").mkdir(parents=True)
+    (folder / "companion" / "book").mkdir(parents=True)
     for name in ("Makefile", "requirements.txt", "requirements-bootstrap.txt", "pyproject.toml"):
         shutil.copyfile(ROOT / name, folder / name)
-    (folder / "companion" / "installer.py").write_text(FAKE_INSTALLER)
+    (folder / "companion" / "book" / "installer.py").write_text(FAKE_INSTALLER)
     (folder / ".venv" / "bin").mkdir(parents=True)
     if stamp == "old":  # `touch`ed, as before; the scripts name the interpreter of the original
         (folder / ".venv" / ".installed").write_text("")

@@ -1,6 +1,6 @@
 """Every chapter notebook pins the raw files it reads by sha256 in its code, so that a changed data
 file changes the notebook's code and jupyter-book's execution cache (keyed on code) re-executes it.
-The pins come in the first code cell after the launch cell (companion/book/launch.py, tests/test_launch.py)."""
+The pins come in the first code cell after the launch cell (companion/book/launch.py, tests/book/test_launch.py)."""
 
 import ast
 import json

@@ -3,7 +3,7 @@ fails the build and leaves no page behind; two builds at once take turns; a brok
 repaired (issue 28, items 2 and 3).
 
 In a temporary copy of the book (its own package, this checkout's interpreter), built as ``make book``
-builds (``companion.book.booklock`` around ``prerun`` then ``jupyter-book build``):
+builds (``python -m companion booklock`` around ``prerun`` then ``jupyter-book build``):
 
 1. a clean build;
 2. three edits at once -- a package function's output (a phrase of ``companion.book.report``), a
@@ -46,7 +46,8 @@ def book_command(copy: Path) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "companion.book.booklock",
+        "companion",
+        "booklock",
         str(copy / "_build" / ".book.lock"),
         "--",
         "sh",
@@ -89,7 +90,11 @@ def story(tmp_path_factory):
     record["first_pages"] = pages(copy)
 
     # 2. edits of every kind, then an incremental build and a clean one
-    edit(copy / "companion" / "report.py", '"\\u2014 (nothing to recompute from)"', f'"\\u2014 ({MARK_CODE[:-1]})"')
+    edit(
+        copy / "companion" / "book" / "report.py",
+        '"\\u2014 (nothing to recompute from)"',
+        f'"\\u2014 ({MARK_CODE[:-1]})"',
+    )
     edit(
         copy / "data" / "published" / "ledger_contradictions.csv",
         "article 004 says the programme has been adopted since 2018",
@@ -115,7 +120,7 @@ def story(tmp_path_factory):
     record["index_after_clean"] = _indexed(copy)
 
     # 3. a package function that raises, then undone
-    freedomhouse = copy / "companion" / "freedomhouse.py"
+    freedomhouse = copy / "companion" / "sources" / "freedomhouse.py"
     original = freedomhouse.read_text(encoding="utf-8")
     head = "def scores() -> pd.DataFrame:\n"
     edit(freedomhouse, head, head + '    raise RuntimeError("deliberate")\n')

@@ -1,5 +1,5 @@
 """Every number printed in the three articles is a claim of the ledger or is skipped with a stated reason
-(``data/published/numbers_index.csv``, made by ``python -m companion.ledger.numbers`` from the article copies)."""
+(``data/published/numbers_index.csv``, made by ``python -m companion numbers`` from the article copies)."""
 
 import re
 
@@ -127,7 +127,7 @@ def test_the_index_is_complete_for_the_article_copies(index):
     key = lambda f: set(map(tuple, f[numbers.KEY].astype(str).to_numpy()))  # noqa: E731
     missing, stale = key(fresh) - key(index), key(index) - key(fresh)
     assert not missing, (
-        "numbers in the article copies missing from the index (run python -m companion.ledger.numbers): "
+        "numbers in the article copies missing from the index (run python -m companion numbers): "
         f"{sorted(missing)[:10]}"
     )
     assert not stale, f"index rows that are not in the article copies: {sorted(stale)[:10]}"

@@ -2,7 +2,7 @@
 the cell generated from the template and the address in pyproject.toml, hidden from the page; the
 cell stops with a clear message where it cannot install the package; ``python -m companion
 launch-cells`` writes it and ``--check`` catches a stale one. That the cell installs the package
-where it is missing and the notebook then gives its stored outputs: tests/test_fresh_install.py."""
+where it is missing and the notebook then gives its stored outputs: tests/book/test_fresh_install.py."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Bad raw input gets a clear error naming the file key, the column and the rule — never a deep
-pandas traceback. The hash check (tests/test_sources.py) stops altered files first; these tests
+pandas traceback. The hash check (tests/sources/test_sources.py) stops altered files first; these tests
 feed altered temporary copies straight to the loaders, as if a new release of a file were declared."""
 
 import shutil

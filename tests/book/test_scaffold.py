@@ -135,12 +135,12 @@ def followed(copy, tmp_path_factory):
         )
     with (copy / "data/mappings/ledger_discrepancy_types.csv").open("a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerow(
-            [f"^{WORDS_CLAIM}$", "typo or slip in the article", "scratch claim of tests/test_scaffold.py"]
+            [f"^{WORDS_CLAIM}$", "typo or slip in the article", "scratch claim of tests/book/test_scaffold.py"]
         )
     # 5. recompute: the how-to's loader for more rows of the SDG 17.8.1 file, and the claim's function
-    kazstat = copy / "companion" / "kazstat.py"
+    kazstat = copy / "companion" / "sources" / "kazstat.py"
     kazstat.write_text(kazstat.read_text(encoding="utf-8") + "\n\n" + _how_to_loader(), encoding="utf-8")
-    module = copy / "companion" / f"article{ID}.py"
+    module = copy / "companion" / "articles" / f"article{ID}.py"
     text = module.read_text(encoding="utf-8")
     tables = skeleton.banner("Tables")
     module.write_text(text.replace(tables, WORDS_FUNCTION.lstrip("\n") + tables), encoding="utf-8")
@@ -249,13 +249,18 @@ def test_the_refresh_plans_every_page_the_article_touches_and_says_what_it_rewro
 def test_make_tests_checks_pass_on_the_new_article(followed):
     copy, out = followed
     guards = [
-        f"tests/test_notebooks_stored.py::test_every_code_cell_is_stored_executed[{NOTEBOOK}]",
-        f"tests/test_notebooks_stored.py::test_glued_figures_are_stored_as_images[{NOTEBOOK}]",
-        f"tests/test_precision.py::test_stored_outputs_follow_the_precision_rule[{NOTEBOOK}]",
-        f"tests/test_house_style.py::test_notebook_follows_house_style[{NOTEBOOK}]",
+        f"tests/notebooks/test_notebooks_stored.py::test_every_code_cell_is_stored_executed[{NOTEBOOK}]",
+        f"tests/notebooks/test_notebooks_stored.py::test_glued_figures_are_stored_as_images[{NOTEBOOK}]",
+        f"tests/core/test_precision.py::test_stored_outputs_follow_the_precision_rule[{NOTEBOOK}]",
+        f"tests/book/test_house_style.py::test_notebook_follows_house_style[{NOTEBOOK}]",
     ]
-    files = ["tests/test_articles.py", "tests/test_names.py", "tests/test_skeleton.py", "tests/test_ledger.py"]
-    files += ["tests/test_citation.py"]
+    files = [
+        "tests/core/test_articles.py",
+        "tests/book/test_names.py",
+        "tests/book/test_skeleton.py",
+        "tests/ledger/test_ledger.py",
+    ]
+    files += ["tests/book/test_citation.py"]
     result = _run(
         copy,
         *(sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v", *guards, *files, NOTEBOOK),
@@ -265,8 +270,8 @@ def test_make_tests_checks_pass_on_the_new_article(followed):
     assert result.returncode == 0, result.stdout[-4000:]
     passed = [line.split(" PASSED")[0] for line in result.stdout.splitlines() if " PASSED" in line]
     assert set(guards) <= set(passed)
-    assert "tests/test_articles.py::test_the_readme_article_table_is_the_registrys" in passed
-    assert "tests/test_ledger.py::test_the_vintage_rule_holds_for_every_deciding_piece_of_evidence" in passed
+    assert "tests/core/test_articles.py::test_the_readme_article_table_is_the_registrys" in passed
+    assert "tests/ledger/test_ledger.py::test_the_vintage_rule_holds_for_every_deciding_piece_of_evidence" in passed
     cells = [name for name in passed if name.startswith(NOTEBOOK.removesuffix(".ipynb")) and "::Cell " in name]
     assert len(cells) == 4, passed  # nbval compared every code cell (the launch cell too) with a fresh run
 
@@ -302,7 +307,7 @@ def test_the_how_to_says_each_step_the_test_follows():
         "intro.md",
         "make refresh ARTICLE=006",
         "### A loader for more rows of a file the book reads",
-        "tests/test_scaffold.py",
+        "tests/book/test_scaffold.py",
     ):
         assert words in text, words
     assert "@loader(" in _how_to_loader()

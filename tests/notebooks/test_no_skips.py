@@ -41,7 +41,7 @@ def skips_in(path):
 
 def test_no_test_file_skips_except_for_a_missing_tool():
     unexpected = []
-    for path in sorted((ROOT / "tests").glob("*.py")):
+    for path in sorted((ROOT / "tests").rglob("*.py")):
         if path.name == "test_no_skips.py":
             continue
         for segment in skips_in(path):
@@ -81,7 +81,7 @@ def test_without_mirror_cache_or_network_the_run_stops_with_one_message(tmp_path
         NO_PROXY="",
         no_proxy="",
     )
-    result = _pytest(["-q", "tests/test_sources.py"], env)
+    result = _pytest(["-q", "tests/sources/test_sources.py"], env)
     output = result.stdout + result.stderr
     assert result.returncode == 4, output
     assert DATA_HELP.split(". ")[0] in " ".join(output.split()), output
