@@ -94,6 +94,8 @@ def _imports(tree: ast.Module, current: str | None) -> tuple[dict[str, str], dic
             for alias in node.names:
                 if f"{origin}.{alias.name}" in shorts:  # from companion.sources import kazstat
                     modules[alias.asname or alias.name] = shorts[f"{origin}.{alias.name}"]
+                elif origin == PACKAGE and alias.name in package.files():  # the facade: from companion import kazstat
+                    modules[alias.asname or alias.name] = alias.name
                 elif origin in shorts:  # from companion.sources.kazstat import internet_users
                     objects[alias.asname or alias.name] = f"{shorts[origin]}.{alias.name}"
         elif isinstance(node, ast.Import):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 from companion.core.package import LAYERS
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2] / "companion"
@@ -136,3 +138,17 @@ def test_a_circle_within_a_layer_through_relative_imports_is_found(tmp_path):
         },
     )
     assert problems(package) == ["an import circle: companion.sources.a -> companion.sources.b"]
+
+
+def test_the_facade_gives_every_module_by_its_short_name():
+    import companion
+    from companion.ledger import exhibits
+    from companion.sources import kazstat
+
+    assert companion.kazstat is kazstat
+    assert "figures" in dir(companion)
+    with pytest.raises(AttributeError):
+        companion.no_such_module  # noqa: B018
+    # the list of exhibits reads a notebook that imports through the facade as one that imports the module
+    modules, objects = exhibits._imports(ast.parse("from companion import kazstat, figures"), None)
+    assert modules == {"kazstat": "kazstat", "figures": "figures"}
