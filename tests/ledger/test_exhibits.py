@@ -130,6 +130,7 @@ def test_a_figure_maps_only_what_its_computation_uses(tmp_path):
 
 
 def test_loaders_record_what_they_read():
+    exhibits._import_all()  # every loader registered, whichever tests ran before in this process
     loaders = sources.LOADERS
     assert loaders["companion.sources.ons.read_table"].keys == ("ons_internet_users_2020",)
     assert loaders["companion.sources.egov.edition"].reads(2020) == ("egov_2020",)
