@@ -74,19 +74,13 @@ def _notebooks(args) -> list[Path]:
 
 
 def _execute(args):
-    from nbclient.exceptions import CellExecutionError
-
-    from companion.book.notebooks import execute, expected_failure
+    from companion.book.notebooks import execute_checked
 
     for path in _notebooks(args):
         print(f"executing {path}", file=sys.stderr)
-        try:
-            execute(path)
-        except CellExecutionError as exc:
-            message = expected_failure(exc)
-            if message is None:
-                raise
-            raise CommandError(f"{path}: {message}") from None
+        message = execute_checked(path)
+        if message is not None:
+            raise CommandError(f"{path}: {message}")
 
 
 def _book_notebooks() -> list[Path]:

@@ -102,6 +102,21 @@ def expected_failure(exc: BaseException) -> str | None:
     return None
 
 
+def execute_checked(path: Path) -> str | None:
+    """Execute ``path`` in place (:func:`execute`): None when it ran, else the one-line message of an
+    expected failure (:func:`expected_failure`: a bad data file); any other failure is raised."""
+    from nbclient.exceptions import CellExecutionError
+
+    try:
+        execute(path)
+    except CellExecutionError as exc:
+        message = expected_failure(exc)
+        if message is None:
+            raise
+        return message
+    return None
+
+
 def kernel_manager(kernel_name: str = "python3") -> KernelManager:
     """A manager for one fresh kernel, with encrypted local transport (see above)."""
     return KernelManager(kernel_name=kernel_name, transport_encryption="auto")

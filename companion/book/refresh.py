@@ -122,21 +122,15 @@ def refresh(article_ids=None, root: Path = ROOT) -> list[str]:
     _write_if_changed(readme, readme_with_table(readme.read_text(encoding="utf-8"), table))
     _write_if_changed(intro, intro_with_rows(intro.read_text(encoding="utf-8"), root))
 
-    from nbclient.exceptions import CellExecutionError
-
-    from companion.book.notebooks import execute, expected_failure
+    from companion.book.notebooks import execute_checked
 
     figures = root / FIGURES
     exported_before = {p.name: p.stat().st_mtime_ns for p in figures.glob("fig-*.png")}
     for path in paths:
         print(f"executing {_relative(path, root)}", file=sys.stderr)
-        try:
-            execute(path)
-        except CellExecutionError as exc:
-            message = expected_failure(exc)
-            if message is None:
-                raise
-            raise RefreshError(f"{_relative(path, root)}: {message}") from None
+        message = execute_checked(path)
+        if message is not None:
+            raise RefreshError(f"{_relative(path, root)}: {message}")
     baselines = root / BASELINES
     baselines.mkdir(parents=True, exist_ok=True)
     for png in sorted(figures.glob("fig-*.png")):
