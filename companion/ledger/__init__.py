@@ -487,7 +487,7 @@ def _text(claim_ids=None, prefix: str | None = None) -> tuple[list[dict], list[d
         if claim.claim_id not in _CLAIMS:
             raise LookupError(
                 f"claim {claim.claim_id} in data/published/ledger_claims.csv has no computation: "
-                f"register one with @recomputes({claim.claim_id!r}) in companion/article{claim.article}.py"
+                f"register one with @recomputes({claim.claim_id!r}) in companion/articles/article{claim.article}.py"
             )
         tolerance = None if pd.isna(claim.tolerance) else float(claim.tolerance)
         row, ev = _claim_row(

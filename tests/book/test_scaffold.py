@@ -166,7 +166,13 @@ def followed(copy, tmp_path_factory):
 
 def test_the_scaffold_writes_the_chapter_declares_it_and_prints_what_to_add(followed):
     copy, out = followed
-    for name in (f"companion/article{ID}.py", f"chapters/{SLUG}/index.md", NOTEBOOK, "intro.md", "CITATION.cff"):
+    for name in (
+        f"companion/articles/article{ID}.py",
+        f"chapters/{SLUG}/index.md",
+        NOTEBOOK,
+        "intro.md",
+        "CITATION.cff",
+    ):
         assert name in out["written"], name
     assert out["untracked before add"], "the scaffold wrote no new file?"
     assert out["untracked after add"] == []  # what it printed is everything to add

@@ -54,7 +54,7 @@ def test_the_scaffold_writes_its_module_in_the_skeleton():
 def test_the_scaffolds_module_is_clean_for_ruff():
     """The written module passes the linter and the formatter as the book's own files do."""
     text = _scaffolded()
-    name = f"companion/article{NEW.id}.py"
+    name = f"companion/articles/article{NEW.id}.py"
     for command in (["check", "--stdin-filename", name, "-"], ["format", "--check", "--stdin-filename", name, "-"]):
         ruff = [sys.executable, "-m", "ruff", *command]
         result = subprocess.run(ruff, input=text, cwd=ROOT, capture_output=True, text=True)
