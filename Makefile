@@ -37,14 +37,14 @@ endif
 .PHONY: book test execute refresh environment-record data bench baselines clean venv pdf release lab clean-venv lint
 
 ## .venv holds exactly the pinned requirements: made anew whenever requirements.txt, uv's pin or
-## pyproject.toml changes, by companion/installer.py: with uv (its wheel fetched by pip, pinned in
+## pyproject.toml changes, by companion/book/installer.py: with uv (its wheel fetched by pip, pinned in
 ## requirements-bootstrap.txt; given pip's indexes, find-links and constraints), or with pip, saying
 ## so in one line, where uv cannot be had (COMPANION_INSTALLER=pip chooses pip): the same versions.
 ## The font cache is built once here, not in every notebook's kernel at once. The stamp names the
 ## checkout the environment belongs to (see the check below).
 $(INSTALLED): requirements.txt requirements-bootstrap.txt pyproject.toml
-	@echo "setting up $(VENV) (companion/installer.py) ..."
-	@$(PYTHON) companion/installer.py $(VENV) -r requirements.txt
+	@echo "setting up $(VENV) (companion/book/installer.py) ..."
+	@$(PYTHON) companion/book/installer.py $(VENV) -r requirements.txt
 	@$(BIN)/python -c "import matplotlib.pyplot"
 	@echo "$(CURDIR)" > $@
 
@@ -82,9 +82,9 @@ data: $(INSTALLED)
 
 ## Build the HTML book into _build/html. Notebooks whose code changed (or that were never run) are
 ## executed first, in parallel, into jupyter-book's execution cache; the build renders from it.
-## One build at a time per checkout: a second `make book` waits for the first (companion/booklock.py).
+## One build at a time per checkout: a second `make book` waits for the first (companion/book/booklock.py).
 book: data
-	$(BIN)/python -m companion.booklock _build/.book.lock -- sh -c '$(BIN)/python -m companion prerun \
+	$(BIN)/python -m companion booklock _build/.book.lock -- sh -c '$(BIN)/python -m companion prerun \
 		--cache _build/.jupyter_cache && $(JB) build --warningiserror --nitpick --keep-going .'
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
@@ -105,13 +105,13 @@ test: data $(ACTIONLINT)
 ## headless Chromium with code folded away (_static/print.css). Needs Debian's chromium.
 pdf: book
 	$(JB) build --builder singlehtml --warningiserror --nitpick --keep-going .
-	$(BIN)/python -m companion.pdf
+	$(BIN)/python -m companion pdf
 
 ## One versioned release archive, _build/release/companion-<version>.tar.gz (HTML, PDF, the ledger as
 ## CSV and JSON, every figure's files, CITATION.cff; SHA256SUMS inside and beside it). Set
 ## COMPANION_BASE_URL and COMPANION_REPOSITORY (and `make clean` first) for absolute permalinks.
 release: pdf
-	$(BIN)/python -m companion.release archive
+	$(BIN)/python -m companion release archive
 
 ## JupyterLab on http://127.0.0.1:$(LAB_PORT)/ (the address with its token is printed), opening the
 ## chapters, with the book's kernel (this .venv) registered as "Python 3.11 (companion book, .venv)"
@@ -129,7 +129,7 @@ lab: data $(LAB_KERNEL)
 ## Format, then lint the package, _ext, tests and the notebooks' code with ruff (settings in pyproject.toml):
 ## formatting first, so that a line too long (E501) that the formatter splits does not stop the lint; the
 ## fixes of the lint (import order) are formatted again. `make test` checks the same without changing
-## anything (tests/test_lint.py).
+## anything (tests/notebooks/test_lint.py).
 lint: $(INSTALLED)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
@@ -142,7 +142,7 @@ execute: data
 
 ## After adding or changing an article: make again everything it touches beyond its own files (the
 ## README's article table, its front-page row, its chapter's notebooks, the reproducibility chapter, the
-## about/ pages' notebooks, the figure baselines) and print what changed (companion/refresh.py).
+## about/ pages' notebooks, the figure baselines) and print what changed (companion/book/refresh.py).
 ## ARTICLE=006 executes that article's chapter only (the shared pages always); no ARTICLE: every chapter.
 refresh: data
 	$(BIN)/python -m companion refresh $(ARTICLE)
@@ -161,7 +161,7 @@ bench: data
 ## After an intended change to a figure: make its exported PNG the new test baseline (then commit).
 baselines: data
 	rm -rf _build/test
-	$(BIN)/python -m pytest tests/test_build.py -q -p no:cacheprovider
+	$(BIN)/python -m pytest tests/book/test_build.py -q -p no:cacheprovider
 	mkdir -p tests/baseline_images && rm -f tests/baseline_images/fig-*.png
 	cp _static/figures/fig-*.png tests/baseline_images/
 

@@ -6,9 +6,9 @@ glues a value from a notebook depends on that notebook. This extension tells Sph
 events:
 
 * **Inputs** (``env-get-outdated``): the environment records the fingerprint of what the notebooks
-  read (``companion.prerun.fingerprint``, the same one that guards the execution cache) plus this
+  read (``companion.book.prerun.fingerprint``, the same one that guards the execution cache) plus this
   folder's extensions. When it differs, every document is read again; at the same time the
-  execution cache is emptied if it was filled from other inputs (``companion.prerun.sync_cache``),
+  execution cache is emptied if it was filled from other inputs (``companion.book.prerun.sync_cache``),
   so a ``jupyter-book build`` run without ``make book``'s prerun executes afresh instead of
   rendering stale outputs.
 * **Glue** (``doctree-read``, ``env-get-updated``): each document's cross-document glue references
@@ -32,7 +32,7 @@ from pathlib import Path
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from companion.prerun import fingerprint, sync_cache
+from companion.book.prerun import fingerprint, sync_cache
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The book's public address, repository and version, applied to the build.
 
-Everything comes from ``companion.release.publication()`` (``pyproject.toml``, with the environment
+Everything comes from ``companion.book.release.publication()`` (``pyproject.toml``, with the environment
 variables ``COMPANION_BASE_URL`` and ``COMPANION_REPOSITORY`` set by the publishing workflow):
 
 * ``html_baseurl`` (each page's canonical link) is the address;
@@ -28,7 +28,7 @@ CITED_URL = re.compile(r"url = \{([^}]*)\}")
 
 
 def _publication():
-    from companion.release import publication
+    from companion.core.publication import publication
 
     return publication()
 
@@ -87,7 +87,7 @@ def _finish(app, exception):
         return
     from pathlib import Path
 
-    from companion.release import cff_text
+    from companion.book.release import cff_text
 
     pub = _publication()
     for bib in sorted(Path(app.outdir, "_static", "figures").glob("fig-*.bib")):

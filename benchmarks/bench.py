@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 import nbformat  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 
-from companion.notebooks import NOTEBOOK_DIRS, SHUTDOWN  # noqa: E402
+from companion.book.notebooks import NOTEBOOK_DIRS, SHUTDOWN  # noqa: E402
 
 OUT = ROOT / "_build" / "bench"
 SRC = ROOT  # the book measured: ROOT itself (--worktree) or a snapshot of HEAD (see snapshot())
@@ -147,7 +147,7 @@ def snapshot() -> tuple[Path, str]:
 
 
 def notebooks_of(src: Path) -> list[Path]:
-    """The book's notebooks, as companion.notebooks.all_notebooks finds them, under ``src``."""
+    """The book's notebooks, as companion.book.notebooks.all_notebooks finds them, under ``src``."""
     return sorted(
         p for folder in NOTEBOOK_DIRS for p in (src / folder).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
     )

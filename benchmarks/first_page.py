@@ -4,12 +4,12 @@
 Prints one table; asserts nothing. All in one run, on this machine:
 
 1. ``git clone`` of this checkout (its committed HEAD) into ``_build/bench-first-page/clone``, then
-   ``make book`` there: set-up of ``.venv`` (companion/installer.py), data from the mirror,
+   ``make book`` there: set-up of ``.venv`` (companion/book/installer.py), data from the mirror,
    every notebook executed, the build. The figure issue 30 calls a fresh clone's ``make book``.
 2. In the same clone, ``make clean`` and its raw-data cache removed, then ``make book`` again: the
    same fetch, execution of every notebook and build, with ``.venv`` in place.
 3. The ratio of the two (target: at most 1.3), i.e. what the one-time set-up adds.
-4. The set-up alone, ``python3 companion/installer.py <folder> -r requirements.txt``, with uv and with
+4. The set-up alone, ``python3 companion/book/installer.py <folder> -r requirements.txt``, with uv and with
    pip (``COMPANION_INSTALLER=pip``), each into a new folder, and whether the two environments hold
    the same packages at the same versions (``pip freeze --all``, the clone's own ``.venv`` too).
 
@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import cpu_reference, table  # noqa: E402
 
-from companion.installer import BASE_PYTHON  # noqa: E402
+from companion.book.installer import BASE_PYTHON  # noqa: E402
 
 OUT = ROOT / "_build" / "bench-first-page"
 TARGET_RATIO = 1.3
@@ -130,7 +130,13 @@ def main(argv=None) -> int:
     for installer in ("uv", "pip"):
         print(f"set-up alone with {installer} ...", flush=True)
         setups[installer] = timed(
-            [BASE_PYTHON, clone / "companion" / "installer.py", OUT / f"venv-{installer}", "-r", "requirements.txt"],
+            [
+                BASE_PYTHON,
+                clone / "companion" / "book" / "installer.py",
+                OUT / f"venv-{installer}",
+                "-r",
+                "requirements.txt",
+            ],
             clone,
             clean_env(**extra, **({"COMPANION_INSTALLER": "pip"} if installer == "pip" else {})),
             f"setup-{installer}.log",

@@ -25,7 +25,7 @@ class Command:
     summary: str  # one line, shown in ``python -m companion --help``
     description: str  # what ``python -m companion COMMAND --help`` says
     arguments: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace], None]
+    run: Callable[[argparse.Namespace], int | None]  # the exit status (None: 0)
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,8 +39,8 @@ def _claims_arguments(parser):
 
 
 def _claims(args):
-    from .articles import IDS
-    from .ledger import ledger
+    from companion.core.registry import IDS
+    from companion.ledger import ledger
 
     if args.article is not None and args.article not in IDS:
         raise CommandError(f"no article {args.article!r} in data/articles.yaml (articles: {', '.join(IDS)})")
@@ -49,7 +49,7 @@ def _claims(args):
 
 # --- fetch ----------------------------------------------------------------------------------------
 def _fetch(args):
-    from .sources import fetch_all
+    from companion.sources import fetch_all
 
     for key, path in fetch_all().items():
         print(f"{key}\t{path}")
@@ -74,27 +74,21 @@ def _notebooks(args) -> list[Path]:
 
 
 def _execute(args):
-    from nbclient.exceptions import CellExecutionError
-
-    from .notebooks import execute, expected_failure
+    from companion.book.notebooks import execute_checked
 
     for path in _notebooks(args):
         print(f"executing {path}", file=sys.stderr)
-        try:
-            execute(path)
-        except CellExecutionError as exc:
-            message = expected_failure(exc)
-            if message is None:
-                raise
-            raise CommandError(f"{path}: {message}") from None
+        message = execute_checked(path)
+        if message is not None:
+            raise CommandError(f"{path}: {message}")
 
 
 def _book_notebooks() -> list[Path]:
-    from .notebooks import NOTEBOOK_DIRS, all_notebooks
+    from companion.book.notebooks import NOTEBOOK_DIRS, all_notebooks
 
     found = all_notebooks()
     if not found:
-        from .checkout import BOOK_ROOT
+        from companion.core.checkout import BOOK_ROOT
 
         raise CommandError(
             f"no notebooks under {', '.join(NOTEBOOK_DIRS)} in {BOOK_ROOT} (the package is "
@@ -125,8 +119,8 @@ def _prerun_arguments(parser):
 
 
 def _prerun(args):
-    from .checkout import BOOK_ROOT
-    from .prerun import execute_into_cache
+    from companion.book.prerun import execute_into_cache
+    from companion.core.checkout import BOOK_ROOT
 
     cache = args.cache or BOOK_ROOT / "_build" / ".jupyter_cache"
     outcome = execute_into_cache(cache, _notebooks(args), workers=args.workers)
@@ -146,14 +140,14 @@ def _prerun(args):
 
 # --- exhibits -------------------------------------------------------------------------------------
 def _exhibits(args):
-    from .exhibits import markdown
+    from companion.ledger.exhibits import markdown
 
     print(markdown())
 
 
 # --- articles -------------------------------------------------------------------------------------
 def _articles(args):
-    from .articles import markdown
+    from companion.core.registry import markdown
 
     print(markdown())
 
@@ -174,8 +168,8 @@ def _new_article_arguments(parser):
 
 
 def _new_article(args):
-    from .scaffold import ScaffoldError, new_article
-    from .sources import ROOT
+    from companion.book.scaffold import ScaffoldError, new_article
+    from companion.sources import ROOT
 
     try:
         written = new_article(args.id, args.title, args.slug, authors=args.authors, seen=args.seen)
@@ -199,7 +193,7 @@ def _refresh_arguments(parser):
 
 
 def _refresh(args):
-    from .refresh import RefreshError, plan, refresh
+    from companion.book.refresh import RefreshError, plan, refresh
 
     try:
         if args.dry_run:
@@ -219,7 +213,7 @@ def _pins_arguments(parser):
 
 
 def _pins(args):
-    from .sources import source
+    from companion.sources import source
 
     pairs = ",\n    ".join(f"{key}={source(key).sha256!r}" for key in args.keys)
     print(f"sources.require(\n    {pairs},\n)")
@@ -236,7 +230,7 @@ def _environment_arguments(parser):
 
 
 def _environment(args):
-    from .environment import run
+    from companion.book.environment import run
 
     run(args)
 
@@ -252,8 +246,8 @@ def _launch_cells_arguments(parser):
 
 
 def _launch_cells(args):
-    from . import launch
-    from .release import PublicationError
+    from companion.book import launch
+    from companion.core.publication import PublicationError
 
     paths = _notebooks(args)
     try:
@@ -273,6 +267,98 @@ def _launch_cells(args):
         print(launch.shown(path))
     if written:
         print("next: make execute (the rewritten launch cells have no stored output yet)", file=sys.stderr)
+
+
+# --- release --------------------------------------------------------------------------------------
+def _release_arguments(parser):
+    sub = parser.add_subparsers(dest="what", required=True, metavar="WHAT")
+    sub.add_parser("address", help="print the effective address, repository, version and date")
+    sub.add_parser("cff", help="print CITATION.cff with this version, date, address and repository")
+    archive = sub.add_parser("archive", help="write the versioned release archive and its SHA256SUMS")
+    archive.add_argument("--html", type=Path, help="the built book (default: _build/html)")
+    archive.add_argument("--pdf", type=Path, help="the PDF (default: _build/pdf/book.pdf)")
+    # the figures the built book publishes (not _static/figures, which the last execution rewrote)
+    archive.add_argument("--figures", type=Path, help="default: _build/html/_static/figures")
+    archive.add_argument("--out", type=Path, help="default: _build/release")
+
+
+def _release(args):
+    from companion.book import release
+    from companion.core.publication import PublicationError
+
+    try:
+        pub = release.publication()
+        if args.what == "address":
+            print(
+                f"version: {pub.version}\ndate: {pub.date}\n"
+                f"address: {pub.base_url or '(none: a local build, citations are relative)'}\n"
+                f"repository: {pub.repository or '(none)'}\nbranch: {pub.branch}"
+            )
+        elif args.what == "cff":
+            sys.stdout.write(release.cff_text(pub))
+        else:
+            html = args.html or release.ROOT / "_build" / "html"
+            pdf = args.pdf or release.ROOT / "_build" / "pdf" / "book.pdf"
+            figures = args.figures or html / "_static" / "figures"
+            out = args.out or release.RELEASE_DIR
+            archive = release.write_archive(release.release_members(html, pdf, figures), out)
+            print(f"{archive} ({archive.stat().st_size} bytes); {out / 'SHA256SUMS'}")
+    except PublicationError as error:
+        raise CommandError(str(error)) from None
+
+
+# --- pdf ------------------------------------------------------------------------------------------
+def _pdf_arguments(parser):
+    parser.add_argument("--singlehtml", type=Path, help="the single-page build (default: _build/singlehtml)")
+    parser.add_argument("--out", type=Path, help="the PDF to write (default: _build/pdf/book.pdf)")
+
+
+def _pdf(args):
+    from companion.book import pdf
+
+    try:
+        print(pdf.print_pdf(args.singlehtml or pdf.SINGLEHTML, args.out or pdf.PDF))
+    except pdf.PdfError as error:
+        raise CommandError(str(error)) from None
+
+
+# --- numbers --------------------------------------------------------------------------------------
+def _numbers(args):
+    from companion.ledger import numbers
+
+    frame = numbers.build()
+    frame.to_csv(numbers.INDEX, index=False, lineterminator="\n")
+    blank = ((frame["claim_id"] == "") & (frame["reason"] == "")).sum()
+    print(f"wrote {numbers.INDEX.relative_to(numbers.ROOT)}: {len(frame)} numbers, {blank} still to classify")
+
+
+# --- house-style ----------------------------------------------------------------------------------
+def _house_style_arguments(parser):
+    parser.add_argument("notebooks", nargs="+", type=Path, metavar="NOTEBOOK", help="notebook paths (.ipynb)")
+
+
+def _house_style(args):
+    from companion.book import house_style
+
+    for path in args.notebooks:
+        _existing_notebook(path)
+    for path in args.notebooks:
+        if house_style.apply(path):
+            print(f"tagged {path}")
+
+
+# --- booklock -------------------------------------------------------------------------------------
+def _booklock_arguments(parser):
+    parser.add_argument("lockfile", type=Path, metavar="LOCKFILE", help="the lock (make book: _build/.book.lock)")
+    parser.add_argument("to_run", nargs=argparse.REMAINDER, metavar="-- COMMAND", help="the command to run")
+
+
+def _booklock(args):
+    from companion.book import booklock
+
+    if not args.to_run:
+        raise CommandError("usage: python -m companion booklock LOCKFILE -- COMMAND [ARGUMENT...]")
+    return booklock.run(args.lockfile, args.to_run)
 
 
 COMMANDS: dict[str, Command] = {
@@ -351,7 +437,7 @@ COMMANDS: dict[str, Command] = {
     "launch-cells": Command(
         "write the notebooks' launch cell (installs companion in Colab)",
         "Write the launch cell first in every notebook that imports the companion package, from the "
-        "template in companion/launch.py and the repository and branch of pyproject.toml [tool.companion] "
+        "template in companion/book/launch.py and the repository and branch of pyproject.toml [tool.companion] "
         "(or $COMPANION_REPOSITORY, $COMPANION_BRANCH): where the package is missing (Colab) it installs "
         "it with the pinned versions, in a checkout or on Binder it does nothing. Prints each rewritten "
         "notebook (re-execute them: make execute). --check changes nothing and fails when a notebook's "
@@ -368,6 +454,43 @@ COMMANDS: dict[str, Command] = {
         "nothing else writes it).",
         _environment_arguments,
         _environment,
+    ),
+    "release": Command(
+        "print the address or CITATION.cff, write the archive",
+        "address: print the effective address, repository, version and date (pyproject.toml, or "
+        "$COMPANION_BASE_URL and $COMPANION_REPOSITORY); cff: print CITATION.cff with them; archive: write "
+        "_build/release/companion-<version>.tar.gz (the HTML book, the PDF, the ledger as CSV and JSON, "
+        "every figure's files and CITATION.cff, with a SHA256SUMS manifest inside) and a SHA256SUMS beside it.",
+        _release_arguments,
+        _release,
+    ),
+    "pdf": Command(
+        "print the single-page build as the book's PDF",
+        "Print the single-page HTML build (_build/singlehtml) to _build/pdf/book.pdf with headless "
+        "Chromium, code folded away (make pdf builds the single page first).",
+        _pdf_arguments,
+        _pdf,
+    ),
+    "numbers": Command(
+        "rewrite the index of the numbers in the article copies",
+        "Rewrite data/published/numbers_index.csv from the article copies, keeping every classification "
+        "made so far (each number printed in an article: the claim it is, or the reason it is none).",
+        _no_arguments,
+        _numbers,
+    ),
+    "house-style": Command(
+        "tag notebook cells as the house style says",
+        "Set the house style's cell tags (set-up and plotting inputs folded, the launch cell removed) "
+        "in the notebooks named, without touching their sources or outputs.",
+        _house_style_arguments,
+        _house_style,
+    ),
+    "booklock": Command(
+        "run a command holding the checkout's build lock",
+        "Run COMMAND while holding an exclusive lock on LOCKFILE (make book: _build/.book.lock): a second "
+        "make book started meanwhile says it waits for the first, then builds after it.",
+        _booklock_arguments,
+        _booklock,
     ),
 }
 
@@ -389,12 +512,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _expected(exc: BaseException) -> bool:
-    from .checkout import CheckoutError
+    from companion.core.checkout import CheckoutError
 
     if isinstance(exc, (CommandError, CheckoutError, FileNotFoundError)):
         return True
-    from .sources import DataFileError, UnknownKeyError  # imported fine, since the command got this far
-    from .validate import SchemaError
+    from companion.sources import DataFileError, UnknownKeyError  # imported fine, since the command got this far
+    from companion.sources.validate import SchemaError
 
     return isinstance(exc, (DataFileError, UnknownKeyError, SchemaError))
 
@@ -422,7 +545,7 @@ def main(argv=None) -> int:
     args = parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _raise_interrupt)  # stop as cleanly on SIGTERM as on Ctrl-C
     try:
-        COMMANDS[args.command].run(args)
+        status = COMMANDS[args.command].run(args)
         sys.stdout.flush()
     except BrokenPipeError:  # the reader of stdout went away (e.g. `| head -1`): not an error
         devnull = os.open(os.devnull, os.O_WRONLY)  # no second error when Python flushes stdout at exit
@@ -443,7 +566,7 @@ def main(argv=None) -> int:
             raise
         print(f"error: {_message(exc)}", file=sys.stderr)
         return 2
-    return 0
+    return status or 0
 
 
 if __name__ == "__main__":

@@ -32,13 +32,13 @@ def copy_checkout(destination: Path) -> Path:
 
 def free_article_id(root: Path = ROOT) -> str:
     """The highest three-digit article id that the registry of ``root`` (data/articles.yaml) does not
-    declare and no module ``companion/articleNNN.py`` has: the tests never assume an id is free."""
-    from companion import articles
+    declare and no module ``companion/articles/articleNNN.py`` has: the tests never assume an id is free."""
+    from companion.core import registry as articles
 
     taken = {a.id for a in articles.load(root / "data" / "articles.yaml")}
     for number in range(999, 0, -1):
         candidate = f"{number:03d}"
-        if candidate not in taken and not (root / "companion" / f"article{candidate}.py").exists():
+        if candidate not in taken and not (root / "companion" / "articles" / f"article{candidate}.py").exists():
             return candidate
     raise AssertionError("no free article id")
 
@@ -118,11 +118,11 @@ class Build:
 
 
 BUILD_TESTS = (
-    "tests/test_build.py",
-    "tests/test_browser.py",
-    "tests/test_figure_images.py",
-    "tests/test_determinism.py",
-    "tests/test_quiet_build.py",
+    "tests/book/test_build.py",
+    "tests/book/test_browser.py",
+    "tests/book/test_figure_images.py",
+    "tests/book/test_determinism.py",
+    "tests/book/test_quiet_build.py",
 )
 
 
@@ -199,7 +199,7 @@ def built_book() -> Build:
 
 @functools.cache
 def _environment_note() -> str:
-    from companion.environment import explain_differences
+    from companion.book.environment import explain_differences
 
     return explain_differences()
 

@@ -1,0 +1,1 @@
+"""The articles' modules: one per article, its claims and what recomputes them."""
